@@ -1,0 +1,101 @@
+// defs.h: the guest OS's internal interfaces, one section per file.
+#pragma once
+#include "kernel/riscv.h"
+#include "guest-os/param.h"
+#include <stdarg.h>
+#include <stddef.h>
+
+struct trapframe;
+
+// console.c
+void consinit(void);
+void consputc(int c);
+int  consgetc(void);
+void conswrite(const char *s, int n);
+
+// printf.c
+void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vprintf(const char *fmt, va_list ap);
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+// string.c
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+int   memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int   strcmp(const char *a, const char *b);
+int   strncmp(const char *a, const char *b, size_t n);
+
+// sbi.c
+int  sbi_has(long ext);
+void sbi_putchar(int c);
+int  sbi_getchar(void);
+void sbi_shutdown(void) __attribute__((noreturn));
+void sbi_reboot(void) __attribute__((noreturn));
+
+// fdt.c: see fdt.h for struct platform
+void fdtinit(u64 fdt_pa);
+
+// trap.c
+struct trapinfo {
+  u64 scause, stval, sepc, sstatus;
+};
+void trapinit(void);
+void kerneltrap(struct trapframe *tf);
+void trap_set_irq_handler(int irq, void (*fn)(void));
+void expect_begin(void);
+int  expect_end(struct trapinfo *first);
+const char *cause_name(u64 scause);
+int  insn_length(u64 pc);
+
+// vm.c
+void kvminit(void);
+void *kalloc_page(void);
+u64 *walk(u64 va, int level, int alloc);
+void vm_map(u64 va, u64 pa, u64 size, u64 perm);
+void vm_map_page(u64 va, u64 pa, int level, u64 perm);
+void vm_unmap_page(u64 va, int level);
+
+// umode.c
+struct uresult {
+  u64 sstatus;  // sstatus as the trap from U-mode left it
+  u64 stval;
+  u64 a0;       // the program's a0 at the trap
+};
+void uvminit(void);
+u64  run_user(u64 entry, int spie, struct uresult *r);
+u64  user_fn(void (*fn)(void));
+
+// jit.c
+struct jitresult {
+  int ntraps;            // traps taken while the stub ran
+  struct trapinfo first; // the first of them
+  u64 a0;                // a0 after the stub
+};
+void jit_run(const u32 *insns, int n, struct jitresult *r);
+
+// uart.c
+int  uart_present(void);
+u8   uart_read(int reg);
+void uart_write(int reg, u8 v);
+
+// selftest.c
+void t_begin(const char *name);
+void t_check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void t_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void t_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int  t_done(void);
+u64  fnv1a(u64 h, u64 v);
+#define FNV_INIT 0xcbf29ce484222325UL
+
+// shell.c
+void shell(const char *bootargs) __attribute__((noreturn));
+int  runcmd(char *line);
+
+// self-tests (one file each)
+int csrtest(int argc, char **argv);
+int pgtest(int argc, char **argv);
+int csrsweep(int argc, char **argv);
+int syssweep(int argc, char **argv);
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
