@@ -1,0 +1,43 @@
+// decode.h: pure instruction decoders (no hardware access), so that the
+// host-native unit tests and fuzzers in tests/ can run them directly.
+#pragma once
+#include "kernel/riscv.h"
+
+// Length of the instruction whose low 16 bits are lo (ISA spec §1.5):
+// 2 if compressed, 4 otherwise; 0 for the longer encodings we reject.
+int insn_length(u32 lo);
+
+// A SYSTEM-opcode instruction (ISA spec ch. "Zicsr"; priv spec §3.3, §8.4).
+enum sys_kind {
+  SYS_INVALID, SYS_CSRRW, SYS_CSRRS, SYS_CSRRC, SYS_ECALL, SYS_EBREAK,
+  SYS_SRET, SYS_MRET, SYS_WFI, SYS_SFENCE_VMA, SYS_HFENCE_VVMA,
+  SYS_HFENCE_GVMA, SYS_HLV, SYS_HSV, SYS_OTHER
+};
+
+struct sys_insn {
+  enum sys_kind kind;
+  u32 csr;         // CSR number (CSR forms)
+  int rd, rs1, rs2;
+  int imm;         // 1: CSRR?I form, rs1 is a 5-bit immediate (uimm)
+  u64 uimm;
+};
+
+int decode_system(u32 insn, struct sys_insn *out);   // 0, or -1 if not SYSTEM
+
+// Does this CSR access write the CSR? CSRRW always; CSRRS/CSRRC only when
+// rs1/uimm != 0 (Zicsr: "shall not write" otherwise). Does it read?
+// CSRRW/CSRRWI with rd = x0 shall not read (no read side effects).
+int sys_csr_writes(const struct sys_insn *s);
+int sys_csr_reads(const struct sys_insn *s);
+
+// A load or store, as decoded for MMIO emulation (ISA spec RV64I, RVC).
+struct mem_insn {
+  int len;         // 2 or 4 bytes of instruction
+  int store;       // 1 store, 0 load
+  int width;       // 1, 2, 4 or 8 bytes of data
+  int sign;        // loads: sign-extend
+  int reg;         // rd (load) or rs2 (store)
+};
+
+int decode_mem(u32 insn, struct mem_insn *out);   // 0, or -1 if not a plain load/store
+u64 mem_load_value(const struct mem_insn *m, u64 raw);  // rd after a load of raw

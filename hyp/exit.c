@@ -1,0 +1,74 @@
+// exit.c: the exit dispatcher. After vmentry.S has saved the guest, read
+// why it left (scause, priv spec §8.6.1 / Table 8.6) and hand the exit to
+// the code that emulates it. Interrupts here are the host's own (timer,
+// console, disks), taken while the guest ran.
+#include "hyp/hyp.h"
+
+static const char *reason_names[EXIT_NR] = {
+  [EXIT_SBI] = "sbi", [EXIT_CSR] = "csr", [EXIT_SRET] = "sret",
+  [EXIT_WFI] = "wfi", [EXIT_SFENCE] = "sfence", [EXIT_ILLEGAL] = "illegal",
+  [EXIT_RAMFAULT] = "ramfault", [EXIT_MMIO] = "mmio", [EXIT_ACCESS] = "accessfault",
+  [EXIT_TIMER] = "timer", [EXIT_EXTIRQ] = "extirq", [EXIT_SOFTIRQ] = "softirq",
+  [EXIT_OTHER] = "other",
+};
+
+const char *exit_reason_name(enum exit_reason r)
+{
+  return r < EXIT_NR ? reason_names[r] : "?";
+}
+
+static void interrupt(struct vcpu *v, u64 code)
+{
+  struct vm *vm = v->vm;
+  switch (code) {
+  case IRQ_S_TIMER:
+    vm->exits[EXIT_TIMER]++;
+#if LAB >= 3
+    vtimer_tick(v);
+#else
+    timer_set(~0UL);
+#endif
+    return;
+  case IRQ_S_EXT:
+    vm->exits[EXIT_EXTIRQ]++;
+    hostirq_handle(v);
+    return;
+  case IRQ_S_SOFT:
+    vm->exits[EXIT_SOFTIRQ]++;
+    csr_clear(sip, SIP_SSIP);
+    return;
+  }
+  vm->exits[EXIT_OTHER]++;
+  vm_stop(vm, "unexpected host interrupt %ld", code);
+}
+
+void exit_handle(struct vcpu *v)
+{
+  v->scause = csr_read(scause);
+  v->stval = csr_read(stval);
+  v->htval = csr_read(CSR_HTVAL);
+  v->htinst = csr_read(CSR_HTINST);
+  if (v->scause & SCAUSE_INTR) {
+    interrupt(v, v->scause & ~SCAUSE_INTR);
+    return;
+  }
+  switch (v->scause) {
+  case EXC_ECALL_VS:
+    sbi_handle_ecall(v);
+    return;
+  case EXC_VIRTUAL_INST:
+    csr_virtual_insn(v);
+    return;
+  case EXC_INST_GUEST_PAGE_FAULT:
+  case EXC_LOAD_GUEST_PAGE_FAULT:
+  case EXC_STORE_GUEST_PAGE_FAULT:
+    stage2_fault(v);
+    return;
+  }
+  // Everything else the guest owns is delegated in hedeleg (vcpu.c) and
+  // never gets here; what does is a cause we do not handle.
+  v->vm->exits[EXIT_OTHER]++;
+  vm_stop(v->vm, "unhandled exit: %s (scause=0x%lx stval=0x%lx htval=0x%lx "
+          "htinst=0x%lx) at guest pc 0x%lx", scause_name(v->scause), v->scause,
+          v->stval, v->htval, v->htinst, v->ctx.sepc);
+}

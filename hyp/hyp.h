@@ -1,0 +1,152 @@
+// hyp.h: the hypervisor's data structures (one VM with one vCPU) and the
+// prototypes of hyp/*.c. Data flow per exit: kernel/vmentry.S saves the
+// vCPU -> exit.c reads the cause -> sbi.c / csr.c / stage2.c / mmio.c /
+// vtimer.c ... emulate, inject (inject.c), block or stop -> vcpu.c enters
+// the guest again.
+#pragma once
+#include "kernel/defs.h"
+#include "kernel/context.h"
+#include "hyp/bootcfg.h"
+
+#define GUEST_RAM_BASE   0x80000000UL
+#define GUEST_KERNEL_GPA 0x80200000UL
+#define GUEST_FDT_SIZE   (2UL << 20)     // the FDT lives in the top 2 MiB of RAM
+
+// The virtual platform's devices (DESIGN.md §1), where QEMU virt has them.
+#define VUART_BASE   0x10000000UL
+#define VUART_SIZE   0x100UL
+#define VUART_IRQ    10
+#define VUART_CLOCK  3686400
+#define VPLIC_BASE   0x0c000000UL
+#define VPLIC_SIZE   0x600000UL
+#define VPLIC_NDEV   96
+#define VIRTIO_BASE  0x10001000UL
+#define VIRTIO_SIZE  0x1000UL
+#define VIRTIO_IRQ   1
+
+// Why the vCPU left the guest; counted per VM, printed when it stops.
+enum exit_reason {
+  EXIT_SBI,        // ecall from VS-mode
+  EXIT_CSR,        // CSR access that trapped (virtual instruction)
+  EXIT_SRET,       // SRET with hstatus.VTSR
+  EXIT_WFI,        // WFI with hstatus.VTW
+  EXIT_SFENCE,     // SFENCE.VMA / satp with hstatus.VTVM
+  EXIT_ILLEGAL,    // virtual instruction turned into an illegal-instruction fault
+  EXIT_RAMFAULT,   // G-stage fault in guest RAM: demand paging
+  EXIT_MMIO,       // G-stage fault in a device window: emulated access
+  EXIT_ACCESS,     // G-stage fault elsewhere: access fault for the guest
+  EXIT_TIMER,      // host timer interrupt
+  EXIT_EXTIRQ,     // host external interrupt (console, disks)
+  EXIT_SOFTIRQ,    // host software interrupt
+  EXIT_OTHER,
+  EXIT_NR
+};
+
+#define MMIO_MAX 8
+
+// A device model's window on the MMIO bus (mmio.c). off is relative to
+// base; width is 1, 2, 4 or 8; values are zero-extended.
+struct mmio_dev {
+  const char *name;
+  u64 base, size;
+  u64  (*read)(void *opaque, u64 off, int width);
+  void (*write)(void *opaque, u64 off, int width, u64 val);
+  void *opaque;
+};
+
+enum vm_state { VM_RUNNING, VM_SHUTDOWN, VM_REBOOT, VM_STOPPED };
+
+struct vcpu {
+  struct context ctx;      // first: vmentry.S saves and loads it
+  struct vm *vm;
+  // The exit being handled (priv spec §8.6: scause, stval, htval, htinst).
+  u64 scause, stval, htval, htinst;
+  u64 hvip;                // virtual interrupts we assert (VSSIP/VSTIP/VSEIP)
+  u64 timer_deadline;      // guest time of the next VS timer, ~0 if none
+  int hsm_state;           // SBI HSM state of this hart
+};
+
+struct vm {
+  const struct bootcfg *cfg;
+  u64 ram_size;            // bytes of guest RAM (GUEST_MEM)
+  u64 *s2root;             // Sv39x4 G-stage root table (16 KiB)
+  u16 vmid;
+  u64 pages;               // guest RAM pages backed by host pages
+  u64 flat_hpa;            // until lab 2: host block backing all of RAM
+  u64 entry;               // guest entry point (GPA)
+  u64 fdt_gpa;             // where the generated device tree is
+  enum vm_state state;
+  int trace;               // print one line per exit
+  u64 exits[EXIT_NR];
+  const struct mmio_dev *mmio[MMIO_MAX];
+  int nmmio;
+  struct vcpu vcpu;
+};
+
+extern struct vm the_vm;
+
+// Guest general registers; x0 reads 0 and ignores writes.
+static inline u64 vcpu_reg(struct vcpu *v, int r)
+{
+  return r == 0 ? 0 : v->ctx.x[r];
+}
+
+static inline void vcpu_set_reg(struct vcpu *v, int r, u64 val)
+{
+  if (r != 0)
+    v->ctx.x[r] = val;
+}
+
+// vm.c
+void vm_main(void);
+int  vm_create(struct vm *vm, const struct bootcfg *cfg);
+void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vm_print_exits(struct vm *vm);
+
+// loader.c: the guest image into guest RAM
+int  loader_load(struct vm *vm, const u8 *image, u64 size, u32 kind);
+
+// fdt_gen.c: the device tree the guest sees (DESIGN.md §1)
+int  fdt_generate(struct vm *vm, u8 *buf, u64 cap);
+
+// vcpu.c
+void vcpu_init(struct vcpu *v, struct vm *vm);
+void vcpu_run(struct vcpu *v);
+
+// exit.c
+void exit_handle(struct vcpu *v);
+const char *exit_reason_name(enum exit_reason r);
+
+// inject.c
+void inject_exception(struct vcpu *v, u64 cause, u64 tval);
+void inject_illegal(struct vcpu *v, u32 insn);
+
+// insn.c: fetching the trapping instruction
+int  insn_fetch(struct vcpu *v, u32 *insn);
+
+// csr.c: virtual-instruction exits (CSRs, SRET, WFI, SFENCE.VMA)
+void csr_virtual_insn(struct vcpu *v);
+
+// sbi.c
+void sbi_handle_ecall(struct vcpu *v);
+
+// stage2.c: G-stage translation (Sv39x4, priv spec §8.5)
+int  stage2_init(struct vm *vm);
+void stage2_destroy(struct vm *vm);               // free tables and guest RAM
+u64  stage2_hgatp(struct vm *vm);
+int  stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u64 perm);
+u64  stage2_translate(struct vm *vm, u64 gpa);   // hpa, or 0 if unmapped
+void stage2_fault(struct vcpu *v);
+
+// mmio.c
+void mmio_register(struct vm *vm, const struct mmio_dev *dev);
+void mmio_fault(struct vcpu *v, u64 gpa);
+
+// irq.c: host interrupts taken while the guest ran
+void hostirq_handle(struct vcpu *v);
+
+// gmem.c: the hypervisor's own accesses to guest RAM
+int  gmem_is_ram(struct vm *vm, u64 gpa, u64 len);
+void *gmem_page(struct vm *vm, u64 gpa);         // host address, or 0
+int  gmem_read(struct vm *vm, u64 gpa, void *dst, u64 len);
+int  gmem_write(struct vm *vm, u64 gpa, const void *src, u64 len);

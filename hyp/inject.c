@@ -1,0 +1,40 @@
+// inject.c: make the guest take an exception, as the hart would have
+// trapped into S-mode on a machine without the H-extension (priv spec
+// §4.1.1-§4.1.9, applied to the VS CSRs of §8.2.11): save pc in vsepc,
+// cause and value in vscause/vstval, push SIE into SPIE and the previous
+// privilege into SPP, and continue at vstvec in VS-mode.
+#include "hyp/hyp.h"
+
+void inject_exception(struct vcpu *v, u64 cause, u64 tval)
+{
+  u64 vstvec = csr_read(CSR_VSTVEC);
+  if ((vstvec & ~3UL) == 0) {
+    vm_stop(v->vm, "guest took %s (scause %ld) at pc 0x%lx with vstvec unset",
+            scause_name(cause), cause, v->ctx.sepc);
+    return;
+  }
+  u64 vsstatus = csr_read(CSR_VSSTATUS);
+  int from_vs = (v->ctx.sstatus & SSTATUS_SPP) != 0;
+  vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE);
+  if (from_vs)
+    vsstatus |= SSTATUS_SPP;
+  if (vsstatus & SSTATUS_SIE)
+    vsstatus |= SSTATUS_SPIE;
+  vsstatus &= ~SSTATUS_SIE;
+  csr_write(CSR_VSSTATUS, vsstatus);
+  csr_write(CSR_VSEPC, v->ctx.sepc);
+  csr_write(CSR_VSCAUSE, cause);
+  csr_write(CSR_VSTVAL, tval);
+  // Synchronous exceptions always go to the vector base (§4.1.2).
+  v->ctx.sepc = vstvec & ~3UL;
+  v->ctx.sstatus |= SSTATUS_SPP;
+}
+
+// What a machine without the H-extension does for an instruction that
+// does not exist for the current privilege: illegal instruction, with
+// the instruction bits in stval (QEMU writes them, as most cores do).
+void inject_illegal(struct vcpu *v, u32 insn)
+{
+  v->vm->exits[EXIT_ILLEGAL]++;
+  inject_exception(v, EXC_ILLEGAL_INST, insn);
+}

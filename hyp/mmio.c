@@ -1,0 +1,105 @@
+// mmio.c: the MMIO bus. Device models (vuart.c, vplic.c, virtio_mmio.c)
+// register a window of guest physical addresses; a guest load or store
+// there takes a G-stage fault (nothing is mapped), and mmio_fault decodes
+// the instruction, calls the device and writes the result back, as if the
+// access had reached a real device. An address that is neither RAM nor a
+// device gets the access fault the real board would raise (cause 1/5/7).
+#include "hyp/hyp.h"
+#include "hyp/decode.h"
+
+#if LAB >= 2
+void mmio_register(struct vm *vm, const struct mmio_dev *dev)
+{
+  if (vm->nmmio >= MMIO_MAX)
+    panic("mmio_register: too many devices");
+  vm->mmio[vm->nmmio++] = dev;
+}
+
+static const struct mmio_dev *mmio_find(struct vm *vm, u64 gpa)
+{
+  for (int i = 0; i < vm->nmmio; i++) {
+    const struct mmio_dev *d = vm->mmio[i];
+    if (gpa >= d->base && gpa - d->base < d->size)
+      return d;
+  }
+  return 0;
+}
+#endif
+
+// The access fault matching a guest-page fault's kind (priv spec §8.6.1).
+static void access_fault(struct vcpu *v)
+{
+  u64 cause = v->scause == EXC_INST_GUEST_PAGE_FAULT ? EXC_INST_ACCESS :
+              v->scause == EXC_LOAD_GUEST_PAGE_FAULT ? EXC_LOAD_ACCESS :
+              EXC_STORE_ACCESS;
+  v->vm->exits[EXIT_ACCESS]++;
+  // stval keeps the guest virtual address of the access (hstatus.GVA = 1).
+  inject_exception(v, cause, v->stval);
+}
+
+#if SOL >= 2
+// The faulting load/store. htinst, when the hart provides it, is a
+// "transformed" standard-size copy whose bit 1 is clear if the original
+// was compressed (§8.6.3); otherwise read the instruction itself.
+static int mmio_decode(struct vcpu *v, struct mem_insn *m)
+{
+  u32 insn;
+  if (v->htinst != 0 && (v->htinst & 1)) {
+    if (decode_mem((u32)v->htinst | 2, m) < 0)
+      return -1;
+    m->len = (v->htinst & 2) ? 4 : 2;
+    return 0;
+  }
+  if (insn_fetch(v, &insn) < 0)
+    return -1;
+  return decode_mem(insn, m);
+}
+
+static void mmio_emulate(struct vcpu *v, const struct mmio_dev *d, u64 gpa)
+{
+  struct mem_insn m;
+  if (mmio_decode(v, &m) < 0) {
+    vm_stop(v->vm, "cannot decode the access to device %s at GPA 0x%lx "
+            "(guest pc 0x%lx, htinst 0x%lx)", d->name, gpa, v->ctx.sepc, v->htinst);
+    return;
+  }
+  if (gpa % m.width || m.store != (v->scause == EXC_STORE_GUEST_PAGE_FAULT)) {
+    access_fault(v);
+    return;
+  }
+  u64 off = gpa - d->base;
+  if (m.store) {
+    u64 val = vcpu_reg(v, m.reg);
+    if (m.width < 8)
+      val &= (1UL << (8 * m.width)) - 1;
+    d->write(d->opaque, off, m.width, val);
+  } else {
+    u64 val = d->read(d->opaque, off, m.width);
+    vcpu_set_reg(v, m.reg, mem_load_value(&m, val));
+  }
+  v->vm->exits[EXIT_MMIO]++;
+  v->ctx.sepc += m.len;
+}
+#endif
+
+void mmio_fault(struct vcpu *v, u64 gpa)
+{
+#if LAB >= 2
+  const struct mmio_dev *d = mmio_find(v->vm, gpa);
+  if (d == 0 || v->scause == EXC_INST_GUEST_PAGE_FAULT) {
+    access_fault(v);
+    return;
+  }
+#if SOL >= 2
+  mmio_emulate(v, d, gpa);
+#else
+  // Lab 2: decode the load or store (decode.c), call the device's read or
+  // write, write rd for a load, and step over the instruction.
+  vm_stop(v->vm, "guest access to device %s at GPA 0x%lx not emulated "
+          "(lab 2: mmio.c)", d->name, gpa);
+#endif
+#else
+  access_fault(v);
+  (void)gpa;
+#endif
+}

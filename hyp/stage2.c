@@ -1,0 +1,241 @@
+// stage2.c: G-stage address translation, guest physical -> host physical
+// (priv spec §8.5: Sv39x4). The root table is 16 KiB (2048 entries, the
+// GPA's top 11 bits 40:30) and 16 KiB-aligned; the two lower levels are
+// ordinary 4 KiB Sv39 tables. Every leaf has U=1: G-stage accesses are
+// checked as U-mode accesses (§8.5.1). hgatp names the root and the VMID.
+//
+// Guest RAM (GPA 0x80000000, GUEST_MEM bytes) starts unmapped; the first
+// touch of a page takes a guest-page fault (cause 20/21/23) to
+// stage2_fault, which backs it with a zeroed host page. A fault anywhere
+// else is a device access (mmio.c) or, if no device is there, the access
+// fault the real board would give.
+#include "hyp/hyp.h"
+
+#define ROOT_PAGES   4                   // 16 KiB root
+#define LEVELS       3
+#define LEAF_PERM    (PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
+
+#if SOL < 2
+static int stage2_map_flat(struct vm *vm);
+#endif
+
+int stage2_init(struct vm *vm)
+{
+  vm->s2root = kalloc_contig(ROOT_PAGES, ROOT_PAGES * PGSIZE);
+  if (vm->s2root == 0)
+    return -1;
+#if SOL >= 2
+  return 0;
+#else
+  return stage2_map_flat(vm);
+#endif
+}
+
+u64 stage2_hgatp(struct vm *vm)
+{
+  return HGATP_MODE_SV39X4 | ((u64)vm->vmid << HGATP_VMID_SHIFT) |
+         ((u64)vm->s2root >> PGSHIFT);
+}
+
+// Invalidate the G-stage translations of one guest physical address
+// (HFENCE.GVMA takes the GPA shifted right by 2, §8.3.2).
+static void stage2_flush(u64 gpa)
+{
+  asm volatile("hfence.gvma %0, zero" :: "r"(gpa >> 2) : "memory");
+}
+
+// Index of gpa in the table at level (2 = root, 0 = last).
+static u64 pt_index(u64 gpa, int level)
+{
+  u64 bits = level == 2 ? 11 : 9;
+  return (gpa >> (PGSHIFT + 9 * level)) & ((1UL << bits) - 1);
+}
+
+static u64 level_size(int level)
+{
+  return PGSIZE << (9 * level);
+}
+
+#if SOL >= 2
+// The PTE for gpa at the given level, creating the tables above it when
+// alloc is set. Returns 0 if a table is missing (or cannot be allocated),
+// or if a bigger leaf already maps the address.
+static u64 *stage2_walk(struct vm *vm, u64 gpa, int level, int alloc)
+{
+  u64 *table = vm->s2root;
+  for (int l = 2; l > level; l--) {
+    u64 *pte = &table[pt_index(gpa, l)];
+    if (*pte & PTE_V) {
+      if (*pte & (PTE_R | PTE_W | PTE_X))
+        return 0;                         // a leaf above: no table here
+      table = (u64 *)PTE2PA(*pte);
+    } else {
+      if (!alloc || (table = kalloc()) == 0)
+        return 0;
+      *pte = PA2PTE(table) | PTE_V;
+    }
+  }
+  return &table[pt_index(gpa, level)];
+}
+
+// Map [gpa, gpa+size) to hpa with one leaf of size 4 KiB, 2 MiB or 1 GiB.
+int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u64 perm)
+{
+  int level;
+  for (level = 0; level < LEVELS && level_size(level) != size; level++)
+    ;
+  if (level == LEVELS || gpa % size || hpa % size || gpa >= (1UL << 41))
+    return -1;
+  u64 *pte = stage2_walk(vm, gpa, level, 1);
+  if (pte == 0 || (*pte & PTE_V))
+    return -1;
+  *pte = PA2PTE(hpa) | perm | PTE_V;
+  stage2_flush(gpa);
+  return 0;
+}
+
+// The host physical address behind gpa, or 0 if it is not mapped.
+u64 stage2_translate(struct vm *vm, u64 gpa)
+{
+  if (gpa >= (1UL << 41))
+    return 0;
+  u64 *table = vm->s2root;
+  for (int l = 2; l >= 0; l--) {
+    u64 pte = table[pt_index(gpa, l)];
+    if (!(pte & PTE_V))
+      return 0;
+    if (pte & (PTE_R | PTE_W | PTE_X))
+      return PTE2PA(pte) + (gpa & (level_size(l) - 1));
+    table = (u64 *)PTE2PA(pte);
+  }
+  return 0;
+}
+
+// Back one page of guest RAM with a zeroed host page. Returns its host
+// address, or 0 when the host has no memory left.
+static void *ram_populate(struct vm *vm, u64 gpa)
+{
+  void *pa = kalloc();
+  if (pa == 0)
+    return 0;
+  if (stage2_map(vm, ROUNDDOWN(gpa, PGSIZE), (u64)pa, PGSIZE, LEAF_PERM) < 0) {
+    kfree(pa);
+    return 0;
+  }
+  vm->pages++;
+  return pa;
+}
+
+static void free_table(u64 *table, int level)
+{
+  int n = level == 2 ? 2048 : 512;
+  for (int i = 0; i < n; i++) {
+    u64 pte = table[i];
+    if (!(pte & PTE_V))
+      continue;
+    if (pte & (PTE_R | PTE_W | PTE_X))
+      kfree_contig((void *)PTE2PA(pte), level_size(level) / PGSIZE);
+    else
+      free_table((u64 *)PTE2PA(pte), level - 1);
+  }
+  if (level == 2)
+    kfree_contig(table, ROOT_PAGES);
+  else
+    kfree(table);
+}
+
+void stage2_destroy(struct vm *vm)
+{
+  free_table(vm->s2root, 2);
+  vm->s2root = 0;
+  vm->pages = 0;
+  asm volatile("hfence.gvma zero, zero" ::: "memory");
+}
+
+#else
+// Until lab 2: all of guest RAM is one contiguous host block, mapped up
+// front with 2 MiB leaves. stage2_init allocates and maps it.
+int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u64 perm)
+{
+  if (size != (2UL << 20) || gpa % size || hpa % size || pt_index(gpa, 2) != 2)
+    return -1;
+  u64 *root = vm->s2root;
+  u64 *l1 = (u64 *)PTE2PA(root[2]);
+  if (!(root[2] & PTE_V)) {
+    if ((l1 = kalloc()) == 0)
+      return -1;
+    root[2] = PA2PTE(l1) | PTE_V;
+  }
+  l1[pt_index(gpa, 1)] = PA2PTE(hpa) | perm | PTE_V;
+  stage2_flush(gpa);
+  return 0;
+}
+
+u64 stage2_translate(struct vm *vm, u64 gpa)
+{
+  if (!gmem_is_ram(vm, gpa, 1))
+    return 0;
+  return vm->flat_hpa + (gpa - GUEST_RAM_BASE);
+}
+
+static void *ram_populate(struct vm *vm, u64 gpa)
+{
+  (void)vm, (void)gpa;
+  return 0;
+}
+
+void stage2_destroy(struct vm *vm)
+{
+  kfree((void *)PTE2PA(vm->s2root[2]));
+  kfree_contig(vm->s2root, ROOT_PAGES);
+  kfree_contig((void *)vm->flat_hpa, vm->ram_size / PGSIZE);
+  asm volatile("hfence.gvma zero, zero" ::: "memory");
+}
+
+static int stage2_map_flat(struct vm *vm)
+{
+  u64 block = 2UL << 20;
+  vm->flat_hpa = (u64)kalloc_contig(vm->ram_size / PGSIZE, block);
+  if (vm->flat_hpa == 0)
+    return -1;
+  for (u64 off = 0; off < vm->ram_size; off += block)
+    if (stage2_map(vm, GUEST_RAM_BASE + off, vm->flat_hpa + off, block, LEAF_PERM) < 0)
+      return -1;
+  vm->pages = vm->ram_size / PGSIZE;
+  return 0;
+}
+#endif
+
+// The host address of the guest RAM page holding gpa, populating it if
+// the guest has not touched it yet; 0 if gpa is not guest RAM or the host
+// is out of memory.
+void *gmem_page(struct vm *vm, u64 gpa)
+{
+  if (!gmem_is_ram(vm, gpa, 1))
+    return 0;
+  u64 hpa = stage2_translate(vm, gpa);
+  if (hpa)
+    return (void *)ROUNDDOWN(hpa, PGSIZE);
+  return ram_populate(vm, gpa);
+}
+
+// A guest-page fault (cause 20, 21 or 23). htval holds the faulting GPA
+// shifted right by 2, and stval's low 2 bits complete it (§8.6.3).
+void stage2_fault(struct vcpu *v)
+{
+  struct vm *vm = v->vm;
+  u64 gpa = (v->htval << 2) | (v->stval & 3);
+  if (gmem_is_ram(vm, gpa, 1)) {
+    vm->exits[EXIT_RAMFAULT]++;
+    if (stage2_translate(vm, gpa) != 0)
+      vm_stop(vm, "guest-page fault at GPA 0x%lx, which is mapped in stage 2 "
+              "(scause=0x%lx htval=0x%lx) -- a missing HFENCE.GVMA?", gpa,
+              v->scause, v->htval);
+    else if (ram_populate(vm, gpa) == 0)
+      vm_stop(vm, "out of memory: the host cannot back guest page 0x%lx "
+              "(%ld pages in use, %ld host pages free)", gpa, vm->pages,
+              kalloc_free_pages());
+    return;
+  }
+  mmio_fault(v, gpa);
+}

@@ -1,0 +1,29 @@
+// console.c: host console input. Characters arrive from the UART (by
+// interrupt, or polled when interrupts are not on yet) into a small ring;
+// hyp/ takes them from here for the guest's SBI getchar, the virtual
+// UART and the monitor.
+#include "kernel/defs.h"
+#include "kernel/param.h"
+
+static char ring[CONSOLE_RXBUF];
+static u32 head, tail;   // head: next to read; tail: next to write
+
+// Move everything the UART holds into the ring (drops input when full,
+// like a real terminal line with no flow control).
+void console_intr(void)
+{
+  int c;
+  while ((c = uart_getc()) >= 0) {
+    if (tail - head < CONSOLE_RXBUF)
+      ring[tail++ % CONSOLE_RXBUF] = c;
+  }
+}
+
+int console_getc(void)
+{
+  if (head == tail)
+    console_intr();
+  if (head == tail)
+    return -1;
+  return (u8)ring[head++ % CONSOLE_RXBUF];
+}

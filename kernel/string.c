@@ -1,0 +1,110 @@
+// string.c: the few libc routines the host kernel needs, plus CRC-32
+// (snapshots and the boot configuration are checksummed with it).
+#include "kernel/defs.h"
+
+void *memset(void *dst, int c, size_t n)
+{
+  u8 *d = dst;
+  // Whole words when aligned: pages are zeroed on every demand fault.
+  if ((((u64)d | n) & 7) == 0) {
+    u64 w = (u8)c * 0x0101010101010101UL;
+    for (size_t i = 0; i < n; i += 8)
+      *(u64 *)(d + i) = w;
+    return dst;
+  }
+  for (size_t i = 0; i < n; i++)
+    d[i] = (u8)c;
+  return dst;
+}
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+  return memmove(dst, src, n);
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+  u8 *d = dst;
+  const u8 *s = src;
+  if (d == s || n == 0)
+    return dst;
+  if (d < s || d >= s + n) {
+    if ((((u64)d | (u64)s | n) & 7) == 0) {
+      for (size_t i = 0; i < n; i += 8)
+        *(u64 *)(d + i) = *(const u64 *)(s + i);
+    } else {
+      for (size_t i = 0; i < n; i++)
+        d[i] = s[i];
+    }
+  } else {
+    while (n-- > 0)
+      d[n] = s[n];
+  }
+  return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+  const u8 *x = a, *y = b;
+  for (size_t i = 0; i < n; i++)
+    if (x[i] != y[i])
+      return x[i] - y[i];
+  return 0;
+}
+
+size_t strlen(const char *s)
+{
+  size_t n = 0;
+  while (s[n])
+    n++;
+  return n;
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+  size_t n = 0;
+  while (n < max && s[n])
+    n++;
+  return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+  while (*a && *a == *b)
+    a++, b++;
+  return (u8)*a - (u8)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+  while (n > 0 && *a && *a == *b)
+    n--, a++, b++;
+  return n == 0 ? 0 : (u8)*a - (u8)*b;
+}
+
+// Copy at most n-1 characters and always NUL-terminate.
+char *strncpy_safe(char *dst, const char *src, size_t n)
+{
+  size_t i = 0;
+  if (n == 0)
+    return dst;
+  for (; i + 1 < n && src[i]; i++)
+    dst[i] = src[i];
+  dst[i] = 0;
+  return dst;
+}
+
+// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the same value as
+// Python's zlib.crc32, so tools/ can compute it too. Bitwise: small and
+// clear; snapshot pages are few enough that speed does not matter here.
+u32 crc32(u32 crc, const void *buf, size_t n)
+{
+  const u8 *p = buf;
+  crc = ~crc;
+  for (size_t i = 0; i < n; i++) {
+    crc ^= p[i];
+    for (int k = 0; k < 8; k++)
+      crc = (crc >> 1) ^ (0xEDB88320U & -(crc & 1));
+  }
+  return ~crc;
+}

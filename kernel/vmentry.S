@@ -1,0 +1,166 @@
+# vmentry.S: the world switch between the host and the guest.
+#
+# vcpu_enter(ctx) saves the host's callee-saved registers in ctx, loads the
+# guest's registers and sret's into VS/VU-mode (hstatus.SPV = 1, priv spec
+# §8.6.4). When the guest traps to HS-mode, trap_vector saves every guest
+# register into the same ctx, restores the host registers and returns from
+# vcpu_enter as if it were an ordinary call. sscratch holds ctx while the
+# guest runs and 0 while the host runs, which tells the two kinds of trap
+# apart. The host runs with sstatus.SIE = 0: its interrupts are taken only
+# as guest exits (with V = 1, HS interrupts are always enabled, §8.6.1).
+#include "kernel/context.h"
+
+.section .text
+.globl vcpu_enter
+vcpu_enter:
+        sd      ra, CTX_HOST+0*8(a0)
+        sd      sp, CTX_HOST+1*8(a0)
+        sd      gp, CTX_HOST+2*8(a0)
+        sd      tp, CTX_HOST+3*8(a0)
+        sd      s0, CTX_HOST+4*8(a0)
+        sd      s1, CTX_HOST+5*8(a0)
+        sd      s2, CTX_HOST+6*8(a0)
+        sd      s3, CTX_HOST+7*8(a0)
+        sd      s4, CTX_HOST+8*8(a0)
+        sd      s5, CTX_HOST+9*8(a0)
+        sd      s6, CTX_HOST+10*8(a0)
+        sd      s7, CTX_HOST+11*8(a0)
+        sd      s8, CTX_HOST+12*8(a0)
+        sd      s9, CTX_HOST+13*8(a0)
+        sd      s10, CTX_HOST+14*8(a0)
+        sd      s11, CTX_HOST+15*8(a0)
+        ld      t0, CTX_SEPC(a0)
+        csrw    sepc, t0
+        ld      t0, CTX_SSTATUS(a0)
+        csrw    sstatus, t0
+        ld      t0, CTX_HSTATUS(a0)
+        csrw    hstatus, t0
+        csrw    sscratch, a0
+        ld      ra, CTX_X(1)(a0)
+        ld      sp, CTX_X(2)(a0)
+        ld      gp, CTX_X(3)(a0)
+        ld      tp, CTX_X(4)(a0)
+        ld      t0, CTX_X(5)(a0)
+        ld      t1, CTX_X(6)(a0)
+        ld      t2, CTX_X(7)(a0)
+        ld      s0, CTX_X(8)(a0)
+        ld      s1, CTX_X(9)(a0)
+        ld      a1, CTX_X(11)(a0)
+        ld      a2, CTX_X(12)(a0)
+        ld      a3, CTX_X(13)(a0)
+        ld      a4, CTX_X(14)(a0)
+        ld      a5, CTX_X(15)(a0)
+        ld      a6, CTX_X(16)(a0)
+        ld      a7, CTX_X(17)(a0)
+        ld      s2, CTX_X(18)(a0)
+        ld      s3, CTX_X(19)(a0)
+        ld      s4, CTX_X(20)(a0)
+        ld      s5, CTX_X(21)(a0)
+        ld      s6, CTX_X(22)(a0)
+        ld      s7, CTX_X(23)(a0)
+        ld      s8, CTX_X(24)(a0)
+        ld      s9, CTX_X(25)(a0)
+        ld      s10, CTX_X(26)(a0)
+        ld      s11, CTX_X(27)(a0)
+        ld      t3, CTX_X(28)(a0)
+        ld      t4, CTX_X(29)(a0)
+        ld      t5, CTX_X(30)(a0)
+        ld      t6, CTX_X(31)(a0)
+        ld      a0, CTX_X(10)(a0)
+        sret
+
+# stvec points here for the host's whole life (priv spec §4.1.2: direct
+# mode, so 4-byte alignment is enough).
+.balign 4
+.globl trap_vector
+trap_vector:
+        csrrw   a0, sscratch, a0
+        beqz    a0, host_trap
+        sd      ra, CTX_X(1)(a0)
+        sd      sp, CTX_X(2)(a0)
+        sd      gp, CTX_X(3)(a0)
+        sd      tp, CTX_X(4)(a0)
+        sd      t0, CTX_X(5)(a0)
+        sd      t1, CTX_X(6)(a0)
+        sd      t2, CTX_X(7)(a0)
+        sd      s0, CTX_X(8)(a0)
+        sd      s1, CTX_X(9)(a0)
+        sd      a1, CTX_X(11)(a0)
+        sd      a2, CTX_X(12)(a0)
+        sd      a3, CTX_X(13)(a0)
+        sd      a4, CTX_X(14)(a0)
+        sd      a5, CTX_X(15)(a0)
+        sd      a6, CTX_X(16)(a0)
+        sd      a7, CTX_X(17)(a0)
+        sd      s2, CTX_X(18)(a0)
+        sd      s3, CTX_X(19)(a0)
+        sd      s4, CTX_X(20)(a0)
+        sd      s5, CTX_X(21)(a0)
+        sd      s6, CTX_X(22)(a0)
+        sd      s7, CTX_X(23)(a0)
+        sd      s8, CTX_X(24)(a0)
+        sd      s9, CTX_X(25)(a0)
+        sd      s10, CTX_X(26)(a0)
+        sd      s11, CTX_X(27)(a0)
+        sd      t3, CTX_X(28)(a0)
+        sd      t4, CTX_X(29)(a0)
+        sd      t5, CTX_X(30)(a0)
+        sd      t6, CTX_X(31)(a0)
+        csrrw   t0, sscratch, zero
+        sd      t0, CTX_X(10)(a0)
+        csrr    t0, sepc
+        sd      t0, CTX_SEPC(a0)
+        csrr    t0, sstatus
+        sd      t0, CTX_SSTATUS(a0)
+        csrr    t0, hstatus
+        sd      t0, CTX_HSTATUS(a0)
+        ld      ra, CTX_HOST+0*8(a0)
+        ld      sp, CTX_HOST+1*8(a0)
+        ld      gp, CTX_HOST+2*8(a0)
+        ld      tp, CTX_HOST+3*8(a0)
+        ld      s0, CTX_HOST+4*8(a0)
+        ld      s1, CTX_HOST+5*8(a0)
+        ld      s2, CTX_HOST+6*8(a0)
+        ld      s3, CTX_HOST+7*8(a0)
+        ld      s4, CTX_HOST+8*8(a0)
+        ld      s5, CTX_HOST+9*8(a0)
+        ld      s6, CTX_HOST+10*8(a0)
+        ld      s7, CTX_HOST+11*8(a0)
+        ld      s8, CTX_HOST+12*8(a0)
+        ld      s9, CTX_HOST+13*8(a0)
+        ld      s10, CTX_HOST+14*8(a0)
+        ld      s11, CTX_HOST+15*8(a0)
+        ret
+
+# A trap taken by host code: always a hypervisor bug. Put a0 back and
+# report it (kernel/trap.c), on the host stack we were using.
+host_trap:
+        csrrw   a0, sscratch, a0
+        j       kerneltrap
+
+# Hypervisor loads from guest virtual memory (priv spec §8.5: HLV/HLVX
+# access memory as VS/VU-mode would, with both translation stages). The
+# guest's page tables may say anything, so a fault is expected, not a bug:
+# point stvec at a local landing pad for the one instruction.
+#   int hlvx_hu(u64 gva, u64 *out)  -- instruction fetch permission (HLVX)
+#   int hlv_d(u64 gva, u64 *out), hlv_wu(u64 gva, u64 *out)
+.macro GUEST_LOAD name, insn
+.globl \name
+\name:
+        csrr    t1, stvec
+        la      t0, 1f
+        csrw    stvec, t0
+        \insn   t2, (a0)
+        sd      t2, 0(a1)
+        li      a0, 0
+        csrw    stvec, t1
+        ret
+.balign 4
+1:      li      a0, -1
+        csrw    stvec, t1
+        ret
+.endm
+
+GUEST_LOAD hlvx_hu, hlvx.hu
+GUEST_LOAD hlv_d, hlv.d
+GUEST_LOAD hlv_wu, hlv.wu
