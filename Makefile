@@ -27,6 +27,13 @@ $(error TRAP must be min or all, not '$(TRAP)')
 endif
 
 B  = build
+
+# Quiet build lines ("CC file"); V=1 prints the full commands.
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
 K  = $(B)/hv6-$(TRAP)$(if $(filter 1,$(SSTC)),-sstc)
 G  = $(B)/guest
 
@@ -54,25 +61,42 @@ guest: $(G)/guest.elf $(G)/guest.bin
 
 $(K)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(HV_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(HV_CFLAGS) -c -o $@ $<
 $(K)/%.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(HV_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(HV_CFLAGS) -c -o $@ $<
 $(K)/hv6.elf: $(HV_OBJS) kernel/kernel.ld
-	$(LD) -z max-page-size=4096 -T kernel/kernel.ld -o $@ $(HV_OBJS)
-	$(OBJDUMP) -S $@ > $(K)/hv6.asm
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) -z max-page-size=4096 -T kernel/kernel.ld -o $@ $(HV_OBJS)
+	$(Q)$(OBJDUMP) -S $@ > $(K)/hv6.asm
 
 $(G)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $< (guest)")
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 $(G)/%.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  AS      $< (guest)")
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 $(G)/guest.elf: $(GUEST_OBJS) guest-os/guest.ld
-	$(LD) -z max-page-size=4096 -T guest-os/guest.ld -o $@ $(GUEST_OBJS)
-	$(OBJDUMP) -S $@ > $(G)/guest.asm
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) -z max-page-size=4096 -T guest-os/guest.ld -o $@ $(GUEST_OBJS)
+	$(Q)$(OBJDUMP) -S $@ > $(G)/guest.asm
 $(G)/guest.bin: $(G)/guest.elf
-	$(OBJCOPY) -O binary $< $@
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# Rebuild everything when the flags change (LAB, SOL, TRAP, SSTC, ...):
+# each build directory remembers the flags it was built with.
+$(K)/.flags $(G)/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(if $(findstring $(K),$@),$(HV_CFLAGS),$(GUEST_CFLAGS))' | cmp -s - $@ || \
+	  echo '$(if $(findstring $(K),$@),$(HV_CFLAGS),$(GUEST_CFLAGS))' > $@
+$(HV_OBJS): $(K)/.flags
+$(GUEST_OBJS): $(G)/.flags
+.PHONY: FORCE
+FORCE:
 
 -include $(HV_OBJS:.o=.d) $(GUEST_OBJS:.o=.d)
 

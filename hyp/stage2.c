@@ -51,12 +51,12 @@ static u64 pt_index(u64 gpa, int level)
   return (gpa >> (PGSHIFT + 9 * level)) & ((1UL << bits) - 1);
 }
 
+#if SOL >= 2
 static u64 level_size(int level)
 {
   return PGSIZE << (9 * level);
 }
 
-#if SOL >= 2
 // The PTE for gpa at the given level, creating the tables above it when
 // alloc is set. Returns 0 if a table is missing (or cannot be allocated),
 // or if a bigger leaf already maps the address.
