@@ -99,10 +99,16 @@ syssweep(int argc, char **argv)
     // for others, whether it is 0 or the faulting pc.
     u64 tv = cause == EXC_ILLEGAL_INST ? (r.first.stval == w)
            : r.first.stval == 0 ? 2 : r.first.stval == r.first.sepc ? 3 : 4;
-    if (cause == EXC_ILLEGAL_INST && r.first.stval != w)
+    // The few words that do not trap, and any wrong stval, are listed
+    // one per line so that a native-vs-hv6 diff names the instruction.
+    if (cause == EXC_ILLEGAL_INST && r.first.stval != w) {
       badstval++;
-    if (!r.ntraps)
+      t_line("0x%08x: stval 0x%lx", w, r.first.stval);
+    }
+    if (!r.ntraps) {
       none++;
+      t_line("0x%08x: no trap", w);
+    }
     else if (cause < 32)
       ncause[cause]++;
     else
