@@ -53,7 +53,9 @@ static int csr_emulated_write(struct vcpu *v, u32 csr, u64 val)
 static void emulate_csr(struct vcpu *v, const struct sys_insn *s, u32 insn)
 {
   int from_vs = (v->ctx.sstatus & SSTATUS_SPP) != 0;
-  int user_counter = s->csr >= CSR_CYCLE && s->csr <= CSR_INSTRET;
+  // U-mode may read a counter only if scounteren allows it (§4.1.5).
+  int user_counter = s->csr >= CSR_CYCLE && s->csr <= CSR_INSTRET &&
+                     (csr_read(scounteren) & (1UL << (s->csr - CSR_CYCLE)));
   u64 old = 0;
   if ((!from_vs && !user_counter) || csr_emulated_read(v, s->csr, &old) < 0) {
     inject_illegal(v, insn);
@@ -121,9 +123,12 @@ static void emulate_wfi(struct vcpu *v)
 
 void csr_virtual_insn(struct vcpu *v)
 {
-  u32 insn = v->stval;
+  // stval should hold the instruction (§8.6.3), but QEMU 7.2 leaves a
+  // stale value there for HLV/HSV, and real cores may write 0: read the
+  // instruction from guest memory instead, which is always right.
+  u32 insn;
   struct sys_insn s;
-  if (insn == 0 && insn_fetch(v, &insn) < 0) {
+  if (insn_fetch(v, &insn) < 0) {
     vm_stop(v->vm, "cannot read the instruction at guest pc 0x%lx", v->ctx.sepc);
     return;
   }
