@@ -21,6 +21,16 @@
 
 static u8 flag[4096];  // 1 = read ok; pass 2 adds 2 = write-back trapped
 
+// CSRs where QEMU 7.2 without the H extension departs from the spec:
+// htimedelta (0x605) stays accessible from S-mode with h=false. hv6
+// gives the architectural illegal-instruction fault, so the two runs
+// cannot agree; the sweeps leave these out and say so in an info line.
+int
+csr_native_quirk(u32 csr)
+{
+  return csr == 0x605;
+}
+
 // Print the CSR numbers with flag[csr] & bit set, as ranges.
 static void
 print_ranges(const char *what, int bit)
@@ -49,7 +59,7 @@ pass(const char *name, int need, int bit, int set_on_trap)
   u64 h = FNV_INIT;
   int ncause[32] = { 0 }, other = 0, badstval = 0, ntrap = 0, nrun = 0;
   for (int c = 0; c < 4096; c++) {
-    if (need && !(flag[c] & need))
+    if ((need && !(flag[c] & need)) || csr_native_quirk(c))
       continue;
     u32 insns[2] = { CSRRS_A0(c), CSRRW_X0_A0(c) };
     int n = need ? 2 : 1;
@@ -89,6 +99,7 @@ csrsweep(int argc, char **argv)
   (void)argc, (void)argv;
   t_begin("csrsweep");
   memset(flag, 0, sizeof(flag));
+  t_line("info skipped 0x605 (htimedelta): QEMU 7.2 exposes it natively without H");
   pass("read", 0, 1, 0);
   print_ranges("readable", 1);
   pass("write-back", 1, 2, 1);
