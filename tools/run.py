@@ -141,7 +141,10 @@ def command(mode, o=None):
     argv = [QEMU, "-machine", "virt", "-smp", "1", "-nographic", "-bios", "default",
             "-global", "virtio-mmio.force-legacy=false"]
     if mode == "native":
-        argv += ["-cpu", "rv64,h=false", "-m", f"{mem >> 20}M", "-kernel", guest]
+        # The native board matches the virtual platform hv6 builds: no H,
+        # and Sstc only when hv6 gives the guest Sstc too (SSTC=1).
+        cpu = "rv64,h=false" + ("" if int(o.sstc) else ",sstc=false")
+        argv += ["-cpu", cpu, "-m", f"{mem >> 20}M", "-kernel", guest]
         if o.bootargs:
             argv += ["-append", o.bootargs]
         if disk:
