@@ -3,6 +3,16 @@
 # and runs the grader and the test suites. All output goes under build/.
 
 include conf/lab.mk
+# On the command line LAB names the lab to grade/hand out (`make grade LAB=stage2`,
+# `make handout LAB=2`); it becomes LABSEL, and the C build keeps using the
+# numbers from conf/lab.mk (-DLAB, -DSOL), so a selector never breaks the build.
+ifneq ($(filter command line environment,$(origin LAB)),)
+LABSEL := $(LAB)
+override LAB := $(shell sed -n 's/^LAB[ \t]*[?:]*=[ \t]*\([0-9][0-9]*\).*/\1/p' conf/lab.mk)
+endif
+ifneq ($(filter command line environment,$(origin SOL)),)
+override SOL := $(shell sed -n 's/^SOL[ \t]*[?:]*=[ \t]*\([0-9][0-9]*\).*/\1/p' conf/lab.mk)
+endif
 
 # ---- toolchain: first prefix that has a gcc, in xv6's order ----
 ifndef TOOLPREFIX
@@ -103,3 +113,77 @@ FORCE:
 .PHONY: clean
 clean:
 	rm -rf $(B) compile_commands.json .gdbinit
+
+# ======================================================================
+# Running, debugging, grading, packaging (tools/, grader/; see labs/README.md)
+#   make qemu [TRAP=min|all] [SSTC=1] [GUEST=img] [DISK=img] [GUEST_MEM=256M]
+#             [ARGS="run=csrtest"] [RESTORE=name] [MONITOR=1] [QEMUEXTRA=...] [D=1]
+#   make qemu-native | qemu-gdb | grade [LAB=name] [GRADEFLAGS=filter]
+#   make handout LAB=name | handout-all | autograder LAB=name | zipball
+#   make check | doctor | compile_commands.json
+# ======================================================================
+RUNCOMMON = --mem $(GUEST_MEM) $(if $(GUEST),--guest '$(GUEST)') $(if $(DISK),--disk '$(DISK)') \
+	$(if $(QEMUEXTRA),--extra '$(QEMUEXTRA)') $(if $(filter 1,$(D)),--log) \
+	$(if $(ARGS),--bootargs '$(ARGS)')
+RUNFLAGS = --trap $(TRAP) --sstc $(SSTC) $(RUNCOMMON) \
+	$(if $(RESTORE),--restore '$(RESTORE)') $(if $(filter 1,$(MONITOR)),--monitor)
+GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+
+.PHONY: deps qemu qemu-native qemu-gdb grade handout handout-all autograder zipball \
+	check unit doctor compile_commands.json
+
+deps:
+	@tools/install-deps --quiet
+
+qemu: deps $(if $(GUEST),hv6,all)
+	@$(PY) tools/run.py hv6 $(RUNFLAGS)
+
+qemu-native: deps $(if $(GUEST),,guest)
+	@$(PY) tools/run.py native $(RUNCOMMON)
+
+.gdbinit: tools/gdbinit.tmpl FORCE
+	@sed -e 's|@PORT@|$(GDBPORT)|g' -e 's|@HV6@|$(K)/hv6.elf|g' \
+	  -e 's|@GUEST@|$(if $(GUEST),$(GUEST),$(G)/guest.elf)|g' $< > $@
+
+qemu-gdb: deps $(if $(GUEST),hv6,all) .gdbinit
+	@echo "*** Now run 'gdb-multiarch -x .gdbinit' in another window (port $(GDBPORT))."
+	@echo "*** In gdb: 'hyp' / 'guest' / 'both' switch symbol files."
+	@$(PY) tools/run.py hv6 $(RUNFLAGS) --gdb $(GDBPORT)
+
+grade:
+	@$(PY) -m grader $(if $(LABSEL),--lab $(LABSEL)) $(if $(GRADEFLAGS),-k '$(GRADEFLAGS)')
+
+handout:
+	@$(if $(LABSEL),,echo "usage: make handout LAB=<name or number>"; exit 2)
+	@$(PY) tools/handout.py $(LABSEL)
+
+handout-all:
+	@$(PY) tools/handout.py --all
+
+autograder:
+	@$(if $(LABSEL),,echo "usage: make autograder LAB=<name or number>"; exit 2)
+	@$(PY) tools/autograder.py $(LABSEL)
+
+zipball:
+	@tools/zipball
+
+compile_commands.json:
+	@$(PY) tools/compile_commands.py
+
+doctor:
+	@tools/doctor
+
+# host-native unit tests (tests/, written by the tests owner)
+unit:
+	@if [ -x tests/run ]; then tests/run; \
+	elif [ -f tests/Makefile ]; then $(MAKE) -C tests; \
+	else echo "unit: no tests/run or tests/Makefile yet; skipped"; fi
+
+# make check: unit tests, the grader's own tests, every lab graded on this
+# tree (all must pass), then the handout integrity check (reference tree only).
+check: deps
+	@echo "== make check: unit tests"; $(MAKE) --no-print-directory unit
+	@echo "== make check: grader self-tests"; $(PY) -m pytest -q -p no:cacheprovider grader/tests
+	@echo "== make check: every lab on this tree"; $(PY) -m grader
+	@if [ "$(SOL)" -lt "$(LAB)" ]; then echo "== make check: handout tree, no handout check"; \
+	else echo "== make check: handouts"; tools/check-handouts; fi
