@@ -17,6 +17,8 @@
 #define VUART_SIZE   0x100UL
 #define VUART_IRQ    10
 #define VUART_CLOCK  3686400
+#define VUART_REGS   8           // registers one byte apart; the rest of the window faults
+#define VUART_FIFO   16
 #define VPLIC_BASE   0x0c000000UL
 #define VPLIC_SIZE   0x600000UL
 #define VPLIC_NDEV   96
@@ -54,6 +56,18 @@ struct mmio_dev {
   void *opaque;
 };
 
+#if LAB >= 2
+// The emulated ns16550a (vuart.c): only plain bytes, so that a snapshot
+// can save and restore it as it is.
+struct vuart {
+  u8 ier, lcr, mcr, scr, dll, dlm, fcr;
+  u8 lsr_err;              // LSR error bits (OE) latched until LSR is read
+  u8 thr_ipending;         // THRE interrupt condition (cleared by reading IIR)
+  u8 rx_head, rx_count;    // receive FIFO
+  u8 rx[VUART_FIFO];
+};
+#endif
+
 enum vm_state { VM_RUNNING, VM_SHUTDOWN, VM_REBOOT, VM_STOPPED };
 
 struct vcpu {
@@ -80,6 +94,9 @@ struct vm {
   u64 exits[EXIT_NR];
   const struct mmio_dev *mmio[MMIO_MAX];
   int nmmio;
+#if LAB >= 2
+  struct vuart vuart;
+#endif
   struct vcpu vcpu;
 };
 
@@ -141,6 +158,21 @@ void stage2_fault(struct vcpu *v);
 // mmio.c
 void mmio_register(struct vm *vm, const struct mmio_dev *dev);
 void mmio_fault(struct vcpu *v, u64 gpa);
+
+#if LAB >= 2
+// vuart.c: the guest's ns16550a. vuart_irq_pending is the level of its
+// interrupt line (VUART_IRQ) for the vPLIC (lab 3); vuart_poll moves host
+// console input into its receive FIFO.
+void vuart_init(struct vm *vm);
+int  vuart_irq_pending(struct vuart *u);
+void vuart_poll(struct vm *vm);
+#endif
+
+// monitor.c: the hypervisor monitor, opened by CONSOLE_ESCAPE (Ctrl-])
+// on the console. vm_getc is how hyp/ reads the host console for the
+// guest; it opens the monitor when the escape key was typed.
+void monitor_run(struct vm *vm, const char *why);
+int  vm_getc(struct vm *vm);     // -1 if nothing typed
 
 // irq.c: host interrupts taken while the guest ran
 void hostirq_handle(struct vcpu *v);

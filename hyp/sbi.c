@@ -90,7 +90,7 @@ static void sbi_dbcn(struct vcpu *v, long fid)
         uart_putc(page[off + i]);
     } else {
       u64 i = 0;
-      for (int c; i < chunk && (c = console_getc()) >= 0; i++)
+      for (int c; i < chunk && (c = vm_getc(vm)) >= 0; i++)
         page[off + i] = c;
       done += i;
       if (i < chunk)
@@ -129,7 +129,7 @@ static int sbi_legacy(struct vcpu *v, long ext)
     A(0) = 0;
     return 1;
   case SBI_LEGACY_CONSOLE_GETCHAR:
-    A(0) = console_getc();
+    A(0) = vm_getc(v->vm);
     return 1;
   case SBI_LEGACY_SHUTDOWN:
     printf("hv6: guest shutdown\n");

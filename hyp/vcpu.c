@@ -72,8 +72,12 @@ void vcpu_run(struct vcpu *v)
 {
   struct vm *vm = v->vm;
   vm->state = VM_RUNNING;
+  if (vm->cfg && (vm->cfg->flags & BOOTCFG_F_MONITOR))
+    monitor_run(vm, "boot");
   while (vm->state == VM_RUNNING) {
     vcpu_enter(&v->ctx);
     exit_handle(v);
+    if (console_escape() && vm->state == VM_RUNNING)
+      monitor_run(vm, "escape");
   }
 }

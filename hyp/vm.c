@@ -47,6 +47,9 @@ int vm_create(struct vm *vm, const struct bootcfg *cfg)
     printf("hv6: not enough host memory for a %ld MiB guest\n", vm->ram_size >> 20);
     return -1;
   }
+#if LAB >= 2
+  vuart_init(vm);
+#endif
   const u8 *image = (const u8 *)cfg + BOOTCFG_HDR_SIZE;
   if (loader_load(vm, image, cfg->image_size, cfg->image_kind) < 0)
     return -1;
@@ -97,6 +100,8 @@ void vm_main(void)
            vm->ram_size >> 20, TRAP_ALL ? "all" : "min");
     vcpu_run(&vm->vcpu);
     vm_print_exits(vm);
+    printf("hv6: guest memory: %ld of %ld pages backed (%ld KiB of %ld MiB)\n", vm->pages,
+           vm->ram_size / PGSIZE, vm->pages * (PGSIZE >> 10), vm->ram_size >> 20);
     if (vm->state != VM_REBOOT)
       break;
     printf("hv6: guest reboot\n");

@@ -36,6 +36,8 @@ void uart_enable_rx_intr(void);
 // console.c: host console input, buffered for hyp/ and the monitor
 void console_intr(void);
 int  console_getc(void);         // -1 if nothing buffered
+int  console_escape(void);       // 1 if CONSOLE_ESCAPE was typed since last asked
+#define CONSOLE_ESCAPE 0x1d      // Ctrl-]: opens the hypervisor monitor
 
 // kalloc.c: the physical page allocator
 void  kinit(u64 start, u64 end);

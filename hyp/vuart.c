@@ -1,0 +1,267 @@
+// vuart.c: the guest's console UART, an emulated ns16550a at VUART_BASE
+// (DESIGN.md §1), registers one byte apart as on QEMU's virt board. The
+// guest reaches it through the MMIO bus (mmio.c): every load or store in
+// the window is one call of vuart_read / vuart_write here.
+//
+//   off  DLAB=0 read  DLAB=0 write   DLAB=1
+//    0   RBR          THR            DLL   divisor latch, low byte
+//    1   IER          IER            DLM   divisor latch, high byte
+//    2   IIR          FCR
+//    3   LCR          LCR
+//    4   MCR          MCR
+//    5   LSR          (ignored)
+//    6   MSR          (ignored)
+//    7   SCR          SCR
+//
+// Transmit is instant: a byte written to THR goes straight to the host
+// console, so LSR always shows THRE|TEMT. Receive: a 16-byte FIFO, filled
+// from the host console (console_getc, through vm_getc so the monitor's
+// escape key works) whenever the guest looks at RBR or LSR.
+//
+// Interrupts (lab 3): IIR always tells which condition is pending, as on
+// the real chip; vuart_irq_pending() is the level of the UART's interrupt
+// line (IRQ VUART_IRQ), which the vPLIC samples. Until lab 3 nothing
+// samples it, so a lab-2 guest polls.
+//
+// All of the device's state is in struct vuart (hyp.h), plain bytes and
+// no pointers, so a snapshot can save and restore it as it is.
+#include "hyp/hyp.h"
+
+#if LAB >= 2
+
+#define IER_ERBFI  0x01   // received data available
+#define IER_ETBEI  0x02   // transmit holding register empty
+#define IER_ELSI   0x04   // receiver line status
+#define IER_EDSSI  0x08   // modem status
+#define IER_MASK   0x0f
+
+#define IIR_NONE   0x01   // no interrupt pending
+#define IIR_MSI    0x00
+#define IIR_THRI   0x02
+#define IIR_RDI    0x04
+#define IIR_RLSI   0x06
+#define IIR_FIFO   0xc0   // FIFOs enabled
+
+#define FCR_ENABLE   0x01
+#define FCR_CLEAR_RX 0x02
+
+#define LCR_DLAB   0x80
+#define MCR_MASK   0x1f
+#define MCR_LOOP   0x10
+
+#define LSR_DR     0x01   // data ready
+#define LSR_OE     0x02   // overrun error
+#define LSR_THRE   0x20
+#define LSR_TEMT   0x40
+
+#define MSR_CTS    0x10
+#define MSR_DSR    0x20
+#define MSR_RI     0x40
+#define MSR_DCD    0x80
+
+// Receive FIFO helpers (given to the student: the lab is the registers).
+static inline void rx_push(struct vuart *u, u8 c)
+{
+  if (u->rx_count >= VUART_FIFO) {
+    u->lsr_err |= LSR_OE;        // the byte is lost, as on the real chip
+    return;
+  }
+  u->rx[(u->rx_head + u->rx_count) % VUART_FIFO] = c;
+  u->rx_count++;
+}
+
+static inline int rx_pop(struct vuart *u)
+{
+  if (u->rx_count == 0)
+    return 0;
+  u8 c = u->rx[u->rx_head % VUART_FIFO];
+  u->rx_head = (u->rx_head + 1) % VUART_FIFO;
+  u->rx_count--;
+  return c;
+}
+
+// Move host console input into the FIFO (not in loopback mode, where the
+// receiver hears only the transmitter).
+void vuart_poll(struct vm *vm)
+{
+  struct vuart *u = &vm->vuart;
+  if (u->mcr & MCR_LOOP)
+    return;
+  while (u->rx_count < VUART_FIFO) {
+    int c = vm_getc(vm);
+    if (c < 0)
+      break;
+    rx_push(u, c);
+  }
+}
+
+#if SOL >= 2
+// What IIR reports: the highest-priority pending, enabled condition.
+static u8 vuart_iir(struct vuart *u)
+{
+  u8 id = IIR_NONE;
+  if ((u->ier & IER_ELSI) && (u->lsr_err & LSR_OE))
+    id = IIR_RLSI;
+  else if ((u->ier & IER_ERBFI) && u->rx_count > 0)
+    id = IIR_RDI;
+  else if ((u->ier & IER_ETBEI) && u->thr_ipending)
+    id = IIR_THRI;
+  return id | ((u->fcr & FCR_ENABLE) ? IIR_FIFO : 0);
+}
+
+static u8 vuart_lsr(struct vuart *u)
+{
+  return LSR_THRE | LSR_TEMT | u->lsr_err | (u->rx_count ? LSR_DR : 0);
+}
+
+// Loopback wires MCR's outputs to MSR's inputs (DTR->DSR, RTS->CTS,
+// OUT1->RI, OUT2->DCD); otherwise the line looks connected: DCD|DSR|CTS.
+static u8 vuart_msr(struct vuart *u)
+{
+  if (!(u->mcr & MCR_LOOP))
+    return MSR_DCD | MSR_DSR | MSR_CTS;
+  return ((u->mcr & 0x01) ? MSR_DSR : 0) | ((u->mcr & 0x02) ? MSR_CTS : 0) |
+         ((u->mcr & 0x04) ? MSR_RI : 0) | ((u->mcr & 0x08) ? MSR_DCD : 0);
+}
+
+static u8 reg_read(struct vm *vm, u64 off)
+{
+  struct vuart *u = &vm->vuart;
+  int dlab = u->lcr & LCR_DLAB;
+  switch (off) {
+  case 0:
+    if (dlab)
+      return u->dll;
+    vuart_poll(vm);
+    return rx_pop(u);
+  case 1:
+    return dlab ? u->dlm : u->ier;
+  case 2: {
+    u8 iir = vuart_iir(u);
+    if ((iir & 0x0f) == IIR_THRI)
+      u->thr_ipending = 0;        // reading IIR acknowledges THRE
+    return iir;
+  }
+  case 3:
+    return u->lcr;
+  case 4:
+    return u->mcr;
+  case 5: {
+    vuart_poll(vm);
+    u8 lsr = vuart_lsr(u);
+    u->lsr_err = 0;               // error bits clear when read
+    return lsr;
+  }
+  case 6:
+    return vuart_msr(u);
+  case 7:
+    return u->scr;
+  }
+  return 0;
+}
+
+static void reg_write(struct vm *vm, u64 off, u8 val)
+{
+  struct vuart *u = &vm->vuart;
+  int dlab = u->lcr & LCR_DLAB;
+  switch (off) {
+  case 0:
+    if (dlab) {
+      u->dll = val;
+      break;
+    }
+    if (u->mcr & MCR_LOOP)
+      rx_push(u, val);
+    else
+      uart_putc(val);
+    u->thr_ipending = 1;          // sent at once: THR is empty again
+    break;
+  case 1:
+    if (dlab) {
+      u->dlm = val;
+      break;
+    }
+    // Enabling THRE interrupts with THR empty raises one (as 8250s do).
+    if ((val & IER_ETBEI) && !(u->ier & IER_ETBEI))
+      u->thr_ipending = 1;
+    u->ier = val & IER_MASK;
+    break;
+  case 2:
+    if (val & FCR_CLEAR_RX) {
+      u->rx_head = u->rx_count = 0;
+    }
+    u->fcr = val & FCR_ENABLE;
+    break;
+  case 3:
+    u->lcr = val;
+    break;
+  case 4:
+    u->mcr = val & MCR_MASK;
+    break;
+  case 7:
+    u->scr = val;
+    break;
+  }                               // LSR, MSR: read-only
+}
+
+int vuart_irq_pending(struct vuart *u)
+{
+  return (vuart_iir(u) & IIR_NONE) == 0;
+}
+#else
+// Lab 2: the registers. reg_read(vm, off) and reg_write(vm, off, val) for
+// off 0..7, as the table at the top of this file says; rx_pop/rx_push and
+// vuart_poll are there for RBR and LSR.
+static u8 reg_read(struct vm *vm, u64 off)
+{
+  vm_stop(vm, "guest read UART register %ld: not emulated (lab 2: hyp/vuart.c)", off);
+  return 0xff;
+}
+
+static void reg_write(struct vm *vm, u64 off, u8 val)
+{
+  vm_stop(vm, "guest wrote 0x%x to UART register %ld: not emulated (lab 2: hyp/vuart.c)",
+          val, off);
+}
+
+int vuart_irq_pending(struct vuart *u)
+{
+  (void)u;
+  return 0;
+}
+#endif
+
+// The bus hands us any width 1/2/4/8 at an aligned offset inside the
+// 8-byte window. Like QEMU's serial device, a wide access is a run of
+// byte accesses to consecutive registers, least significant byte first.
+static u64 vuart_read(void *opaque, u64 off, int width)
+{
+  u64 val = 0;
+  for (int i = 0; i < width && i < 8; i++)
+    if (off + i < VUART_REGS)
+      val |= (u64)reg_read(opaque, off + i) << (8 * i);
+  return val;
+}
+
+static void vuart_write(void *opaque, u64 off, int width, u64 val)
+{
+  for (int i = 0; i < width && i < 8; i++)
+    if (off + i < VUART_REGS)
+      reg_write(opaque, off + i, val >> (8 * i));
+}
+
+// The device as it is at power-on, registered on the VM's bus. The window
+// is the 8 registers (QEMU's serial-mm region); the rest of the device
+// tree's 0x100 bytes is unassigned and faults, as on the real board.
+void vuart_init(struct vm *vm)
+{
+  static struct mmio_dev dev = {
+    .name = "uart", .base = VUART_BASE, .size = VUART_REGS,
+    .read = vuart_read, .write = vuart_write,
+  };
+  memset(&vm->vuart, 0, sizeof(vm->vuart));
+  dev.opaque = vm;
+  mmio_register(vm, &dev);
+}
+
+#endif
