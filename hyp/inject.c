@@ -7,6 +7,7 @@
 
 void inject_exception(struct vcpu *v, u64 cause, u64 tval)
 {
+#if SOL >= 1
   u64 vstvec = csr_read(CSR_VSTVEC);
   if ((vstvec & ~3UL) == 0) {
     vm_stop(v->vm, "guest took %s (scause %ld) at pc 0x%lx with vstvec unset",
@@ -28,6 +29,15 @@ void inject_exception(struct vcpu *v, u64 cause, u64 tval)
   // Synchronous exceptions always go to the vector base (§4.1.2).
   v->ctx.sepc = vstvec & ~3UL;
   v->ctx.sstatus |= SSTATUS_SPP;
+#else
+  // Lab 1: do what the hart does when it traps into S-mode, on the VS
+  // CSRs (vsepc, vscause, vstval, vsstatus.SPP/SPIE/SIE), and resume the
+  // guest at its vstvec in VS-mode. Stop the VM if vstvec is unset.
+  vm_stop(v->vm, "cannot inject %s (scause %ld) at guest pc 0x%lx: "
+          "inject_exception is not written yet (lab 1: inject.c)",
+          scause_name(cause), cause, v->ctx.sepc);
+  (void)tval;
+#endif
 }
 
 // What a machine without the H-extension does for an instruction that
