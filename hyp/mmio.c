@@ -82,8 +82,27 @@ static void mmio_emulate(struct vcpu *v, const struct mmio_dev *d, u64 gpa)
 }
 #endif
 
+// Did the fault come from the guest's own VS-stage page-table walk (an
+// "implicit" access, priv spec §8.6.3) rather than from the instruction's
+// load or store? htinst then holds a pseudoinstruction (bit 0 clear, e.g.
+// 0x3000 for a 64-bit PTE read). Cores that leave htinst 0 still give
+// it away: an explicit access's GPA has the same page offset as its GVA
+// in stval, a PTE's address (almost always) does not.
+static int implicit_access(struct vcpu *v, u64 gpa)
+{
+  if (v->htinst != 0)
+    return !(v->htinst & 1);
+  return v->stval != 0 && ((gpa ^ v->stval) & (PGSIZE - 1)) != 0;
+}
+
 void mmio_fault(struct vcpu *v, u64 gpa)
 {
+  // A guest page table pointing at a device or at nothing: the walk
+  // itself fails, as an access fault of the original access's type.
+  if (implicit_access(v, gpa)) {
+    access_fault(v);
+    return;
+  }
 #if LAB >= 2
   const struct mmio_dev *d = mmio_find(v->vm, gpa);
   if (d == 0 || v->scause == EXC_INST_GUEST_PAGE_FAULT) {

@@ -86,6 +86,11 @@ int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u64 perm)
     ;
   if (level == LEVELS || gpa % size || hpa % size || gpa >= (1UL << 41))
     return -1;
+  // A leaf needs R or X; W without R is reserved; G and the PPN are not
+  // the caller's to set (§8.5.1: G-stage PTEs have G = 0).
+  if (!(perm & (PTE_R | PTE_X)) || (perm & (PTE_W | PTE_R)) == PTE_W ||
+      (perm & ~(PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)))
+    return -1;
   u64 *pte = stage2_walk(vm, gpa, level, 1);
   if (pte == 0 || (*pte & PTE_V))
     return -1;

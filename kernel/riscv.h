@@ -159,7 +159,28 @@ typedef int32_t  i32;
 #define COUNTEREN_TM    (1UL << 1)
 #define COUNTEREN_IR    (1UL << 2)
 
-#ifndef __ASSEMBLER__
+#if !defined(__ASSEMBLER__) && defined(HOST_TEST)
+// Host-native builds (tests/, -DHOST_TEST): CSR accesses and fences go to
+// a fake CSR file in tests/fake_host.c, keyed by the CSR's name as written
+// ("sstatus" or, for CSR_* numbers, "0x100").
+u64  fake_csr_read(const char *csr);
+void fake_csr_write(const char *csr, u64 val);
+u64  fake_csr_rmw(const char *csr, u64 set, u64 clear, int swap, u64 val);
+#define csr_read(csr)        __csr_read(csr)
+#define csr_write(csr, val)  __csr_write(csr, val)
+#define csr_set(csr, val)    __csr_set(csr, val)
+#define csr_clear(csr, val)  __csr_clear(csr, val)
+#define csr_swap(csr, val)   __csr_swap(csr, val)
+#define __csr_read(csr)       fake_csr_read(#csr)
+#define __csr_write(csr, val) fake_csr_write(#csr, (u64)(val))
+#define __csr_set(csr, val)   ((void)fake_csr_rmw(#csr, (u64)(val), 0, 0, 0))
+#define __csr_clear(csr, val) ((void)fake_csr_rmw(#csr, 0, (u64)(val), 0, 0))
+#define __csr_swap(csr, val)  fake_csr_rmw(#csr, 0, 0, 1, (u64)(val))
+static inline void wfi(void) {}
+static inline void fence(void) {}
+static inline void hfence_gvma_all(void) {}
+static inline void hfence_gvma_gpa(u64 gpa) { (void)gpa; }
+#elif !defined(__ASSEMBLER__)
 // csr may be a name (sstatus) or a CSR_* number; the extra level of macro
 // expands CSR_* before it is turned into the assembler operand.
 #define csr_read(csr)        __csr_read(csr)
@@ -180,4 +201,11 @@ typedef int32_t  i32;
 
 static inline void wfi(void) { asm volatile("wfi" ::: "memory"); }
 static inline void fence(void) { asm volatile("fence rw, rw" ::: "memory"); }
+// G-stage TLB flushes (priv spec §8.3.2): all VMIDs and addresses, or the
+// one guest physical address gpa (the instruction takes it shifted right by 2).
+static inline void hfence_gvma_all(void) { asm volatile("hfence.gvma zero, zero" ::: "memory"); }
+static inline void hfence_gvma_gpa(u64 gpa)
+{
+  asm volatile("hfence.gvma %0, zero" :: "r"(gpa >> 2) : "memory");
+}
 #endif

@@ -9,6 +9,10 @@ struct sbiret {
   long value;
 };
 
+#ifdef HOST_TEST
+// Host-native builds (tests/): the "firmware" is a fake in tests/fake_host.c.
+struct sbiret sbi_ecall(long ext, long fid, long a0, long a1, long a2, long a3, long a4, long a5);
+#else
 static inline struct sbiret
 sbi_ecall(long ext, long fid, long a0, long a1, long a2, long a3, long a4, long a5)
 {
@@ -26,3 +30,4 @@ sbi_ecall(long ext, long fid, long a0, long a1, long a2, long a3, long a4, long 
                : "memory");
   return (struct sbiret){ r_a0, r_a1 };
 }
+#endif
