@@ -41,7 +41,7 @@ u64 stage2_hgatp(struct vm *vm)
 // (HFENCE.GVMA takes the GPA shifted right by 2, §8.3.2).
 static void stage2_flush(u64 gpa)
 {
-  asm volatile("hfence.gvma %0, zero" :: "r"(gpa >> 2) : "memory");
+  hfence_gvma_gpa(gpa);
 }
 
 // Index of gpa in the table at level (2 = root, 0 = last).
@@ -154,7 +154,7 @@ void stage2_destroy(struct vm *vm)
   free_table(vm->s2root, 2);
   vm->s2root = 0;
   vm->pages = 0;
-  asm volatile("hfence.gvma zero, zero" ::: "memory");
+  hfence_gvma_all();
 }
 
 #else
@@ -194,7 +194,7 @@ void stage2_destroy(struct vm *vm)
   kfree((void *)PTE2PA(vm->s2root[2]));
   kfree_contig(vm->s2root, ROOT_PAGES);
   kfree_contig((void *)vm->flat_hpa, vm->ram_size / PGSIZE);
-  asm volatile("hfence.gvma zero, zero" ::: "memory");
+  hfence_gvma_all();
 }
 
 static int stage2_map_flat(struct vm *vm)
