@@ -101,7 +101,10 @@ def pytest_runtest_logreport(report):
         r["status"] = "timeout" if props.get("status") == "timeout" else (
             "failed" if report.when == "call" else "error")
         console = "\n".join(c for t, c in report.sections if t == "hv6 console")
-        r["output"] = (("TIMEOUT: " if r["status"] == "timeout" else "") + _short_failure(report)
+        msg = _short_failure(report)
+        if r["status"] == "timeout" and not msg.startswith("TIMEOUT"):
+            msg = "TIMEOUT: " + msg
+        r["output"] = (msg
                        + ("\n" + console if console else ""))
         r["detail"] = str(report.longrepr)
 
