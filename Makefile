@@ -185,5 +185,7 @@ check: deps
 	@echo "== make check: unit tests"; $(MAKE) --no-print-directory unit
 	@echo "== make check: grader self-tests"; $(PY) -m pytest -q -p no:cacheprovider grader/tests
 	@echo "== make check: every lab on this tree"; $(PY) -m grader
+	@if [ "$(SOL)" -ge "$(LAB)" ]; then echo "== make check: system tests (third-party guests)"; \
+	  $(PY) -m grader --suite tests/system --out build/grade-system; fi
 	@if [ "$(SOL)" -lt "$(LAB)" ]; then echo "== make check: handout tree, no handout check"; \
 	else echo "== make check: handouts"; tools/check-handouts; fi
