@@ -98,5 +98,6 @@ int pgtest(int argc, char **argv);
 int csrsweep(int argc, char **argv);
 int csr_native_quirk(u32 csr);   // csrsweep.c: QEMU-vs-spec CSRs left out
 int syssweep(int argc, char **argv);
+int disktest(int argc, char **argv);
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

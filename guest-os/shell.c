@@ -48,6 +48,9 @@ static const struct cmd cmds[] = {
 #if LAB >= 2
   { "pgtest",   "lab 2: Sv39 paging, faults, MMIO, UART",   pgtest },
 #endif
+#if LAB >= 4
+  { "disktest", "lab 4: virtio-blk disk [basic|reboot|persist|hostile]", disktest },
+#endif
   { "poweroff", "shut the machine down (SBI SRST)",         poweroff },
   { "reboot",   "cold reboot (SBI SRST)",                   reboot },
 };

@@ -7,6 +7,7 @@
 #include "kernel/defs.h"
 #include "kernel/context.h"
 #include "hyp/bootcfg.h"
+#include "hyp/virtio_blk.h"
 
 #define GUEST_RAM_BASE   0x80000000UL
 #define GUEST_KERNEL_GPA 0x80200000UL
@@ -96,6 +97,9 @@ struct vm {
   int nmmio;
 #if LAB >= 2
   struct vuart vuart;
+#endif
+#if LAB >= 4
+  struct vblkdev vblk;      // the guest disk (virtio_mmio.c, virtio_blk.c)
 #endif
   struct vcpu vcpu;
 };

@@ -59,6 +59,9 @@ int vm_create(struct vm *vm, const struct bootcfg *cfg)
     printf("hv6: cannot build the guest device tree\n");
     return -1;
   }
+#if LAB >= 4
+  vblkdev_create(vm);
+#endif
   vcpu_init(&vm->vcpu, vm);
   return 0;
 }

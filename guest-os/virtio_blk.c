@@ -1,0 +1,214 @@
+// virtio_blk.c: the guest's driver for a virtio-blk device on virtio-mmio,
+// version 2 (virtio 1.2 §4.2, §5.2). The same driver runs on QEMU's own
+// device (natively) and on hv6's model (hyp/virtio_blk.c).
+//
+// One split virtqueue of VBD_QNUM descriptors; request slot r uses the fixed
+// descriptors 3r (header), 3r+1 (data), 3r+2 (status), so up to VBD_NREQ
+// requests can be in flight. Completions are found by polling the used
+// ring (the guest has no PLIC driver; the avail ring asks for no
+// interrupts).
+#include "guest-os/defs.h"
+#include "guest-os/fdt.h"
+#include "guest-os/virtio_blk.h"
+
+struct vbd vbd;
+
+// The queue's memory: descriptor table, then the available ring, then
+// (4-byte aligned) the used ring; one page is enough for 64 entries.
+static u8 qmem[2 * 4096] __attribute__((aligned(4096)));
+static struct virtio_blk_req_hdr hdrs[VBD_NREQ];
+static volatile u8 status[VBD_NREQ];
+
+u32 vbd_reg(u32 off) { return vbd.regs[off / 4]; }
+void vbd_setreg(u32 off, u32 val) { vbd.regs[off / 4] = val; }
+
+void
+vbd_reset(void)
+{
+  if (vbd.regs)
+    vbd_setreg(VIRTIO_MMIO_STATUS, 0);
+  vbd.ready = 0;
+}
+
+// Find the virtio-blk device at the lowest address (QEMU's
+// virtio-mmio-bus.0 when it is there) and initialise it (§3.1.1).
+int
+vbd_init(void)
+{
+  struct virtio_slot *best = 0;
+  for (int i = 0; i < plat.nvirtio; i++) {
+    volatile u32 *r = (volatile u32 *)plat.virtio[i].base;
+    if (r[VIRTIO_MMIO_MAGIC_VALUE / 4] == VIRTIO_MMIO_MAGIC &&
+        r[VIRTIO_MMIO_DEVICE_ID / 4] == VIRTIO_ID_BLOCK &&
+        (best == 0 || plat.virtio[i].base < best->base))
+      best = &plat.virtio[i];
+  }
+  if (best == 0)
+    return -1;
+  vbd.regs = (volatile u32 *)best->base;
+  vbd.base = best->base;
+  vbd.irq = best->irq;
+  vbd.ready = 0;
+  if (vbd_reg(VIRTIO_MMIO_VERSION) != 2)
+    return -2;
+  vbd.vendor = vbd_reg(VIRTIO_MMIO_VENDOR_ID);
+
+  vbd_setreg(VIRTIO_MMIO_STATUS, 0);
+  if (vbd_reg(VIRTIO_MMIO_STATUS) != 0)
+    return -3;
+  u32 st = VIRTIO_STATUS_ACKNOWLEDGE;
+  vbd_setreg(VIRTIO_MMIO_STATUS, st);
+  st |= VIRTIO_STATUS_DRIVER;
+  vbd_setreg(VIRTIO_MMIO_STATUS, st);
+
+  vbd_setreg(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+  u64 f = vbd_reg(VIRTIO_MMIO_DEVICE_FEATURES);
+  vbd_setreg(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+  f |= (u64)vbd_reg(VIRTIO_MMIO_DEVICE_FEATURES) << 32;
+  if (!(f & VIRTIO_BIT(VIRTIO_F_VERSION_1)))
+    return -4;
+  f &= VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) |
+       VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX);
+  vbd.features = f;
+  vbd_setreg(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+  vbd_setreg(VIRTIO_MMIO_DRIVER_FEATURES, (u32)f);
+  vbd_setreg(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+  vbd_setreg(VIRTIO_MMIO_DRIVER_FEATURES, (u32)(f >> 32));
+  st |= VIRTIO_STATUS_FEATURES_OK;
+  vbd_setreg(VIRTIO_MMIO_STATUS, st);
+  if (!(vbd_reg(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
+    return -5;
+
+  u32 gen;
+  do {
+    gen = vbd_reg(VIRTIO_MMIO_CONFIG_GENERATION);
+    vbd.capacity = vbd_reg(VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_CAPACITY) |
+                   (u64)vbd_reg(VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_CAPACITY + 4) << 32;
+  } while (gen != vbd_reg(VIRTIO_MMIO_CONFIG_GENERATION));
+
+  vbd_setreg(VIRTIO_MMIO_QUEUE_SEL, 0);
+  if (vbd_reg(VIRTIO_MMIO_QUEUE_READY) != 0)
+    return -6;
+  u32 max = vbd_reg(VIRTIO_MMIO_QUEUE_NUM_MAX);
+  if (max < VBD_QNUM)
+    return -7;
+  vbd.qnum = VBD_QNUM;
+  memset(qmem, 0, sizeof(qmem));
+  vbd.desc = (struct virtq_desc *)qmem;
+  vbd.avail = (struct virtq_avail *)(qmem + VIRTQ_DESC_SIZE(VBD_QNUM));
+  vbd.used = (struct virtq_used *)(qmem + 4096);
+  vbd.avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+  vbd.avail_idx = vbd.used_seen = 0;
+  memset(vbd.busy, 0, sizeof(vbd.busy));
+  memset(vbd.done, 0, sizeof(vbd.done));
+  vbd_setreg(VIRTIO_MMIO_QUEUE_NUM, VBD_QNUM);
+  vbd_setreg(VIRTIO_MMIO_QUEUE_DESC_LOW, (u64)vbd.desc);
+  vbd_setreg(VIRTIO_MMIO_QUEUE_DESC_HIGH, (u64)vbd.desc >> 32);
+  vbd_setreg(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (u64)vbd.avail);
+  vbd_setreg(VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (u64)vbd.avail >> 32);
+  vbd_setreg(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (u64)vbd.used);
+  vbd_setreg(VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (u64)vbd.used >> 32);
+  vbd_setreg(VIRTIO_MMIO_QUEUE_READY, 1);
+  st |= VIRTIO_STATUS_DRIVER_OK;
+  vbd_setreg(VIRTIO_MMIO_STATUS, st);
+  vbd.ready = 1;
+  return 0;
+}
+
+// Put a request on the available ring (not yet notified). buf must be
+// physically contiguous (guest kernel memory is identity-mapped).
+int
+vbd_submit(u32 type, u64 sector, void *buf, u32 len)
+{
+  int r;
+  for (r = 0; r < VBD_NREQ; r++)
+    if (!vbd.busy[r])
+      break;
+  if (r == VBD_NREQ || !vbd.ready)
+    return -1;
+  vbd.busy[r] = 1;
+  vbd.done[r] = 0;
+  hdrs[r] = (struct virtio_blk_req_hdr){ type, 0, sector };
+  status[r] = 0xff;
+  struct virtq_desc *d = &vbd.desc[3 * r];
+  int out = type == VIRTIO_BLK_T_OUT;
+  d[0] = (struct virtq_desc){ (u64)&hdrs[r], sizeof(hdrs[r]), VIRTQ_DESC_F_NEXT, 3 * r + 1 };
+  if (len > 0) {
+    d[1] = (struct virtq_desc){ (u64)buf, len,
+                                VIRTQ_DESC_F_NEXT | (out ? 0 : VIRTQ_DESC_F_WRITE), 3 * r + 2 };
+  } else {
+    d[0].next = 3 * r + 2;
+  }
+  d[2] = (struct virtq_desc){ (u64)&status[r], 1, VIRTQ_DESC_F_WRITE, 0 };
+  vbd.avail->ring[vbd.avail_idx % vbd.qnum] = 3 * r;
+  fence();                              // descriptors before the index
+  vbd.avail->idx = ++vbd.avail_idx;
+  return r;
+}
+
+void
+vbd_kick(void)
+{
+  fence();                              // the index before the notification
+  vbd_setreg(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+}
+
+// Collect every completion in the used ring; returns how many.
+int
+vbd_poll(void)
+{
+  int n = 0;
+  while (*(volatile u16 *)&vbd.used->idx != vbd.used_seen) {
+    fence();                            // the index before the element
+    struct virtq_used_elem *e = &vbd.used->ring[vbd.used_seen % vbd.qnum];
+    u32 id = e->id;
+    if (id % 3 == 0 && id / 3 < VBD_NREQ) {
+      vbd.done[id / 3] = 1;
+      vbd.used_len[id / 3] = e->len;
+    }
+    vbd.used_seen++;
+    vbd.ncomplete++;
+    n++;
+  }
+  return n;
+}
+
+// Wait for request slot r; returns its status byte, or -1 if the device
+// did not answer (or asked to be reset).
+int
+vbd_wait(int r)
+{
+  if (r < 0 || r >= VBD_NREQ || !vbd.busy[r])
+    return -1;
+  for (long spins = 0; !vbd.done[r]; spins++) {
+    vbd_poll();
+    if (vbd.done[r])
+      break;
+    if (spins % 1024 == 1023 &&
+        ((vbd_reg(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_DEVICE_NEEDS_RESET) || spins > 50000000))
+      return -1;
+  }
+  vbd.busy[r] = 0;
+  fence();
+  return status[r];
+}
+
+int
+vbd_rw(int write, u64 sector, void *buf, u32 len)
+{
+  int r = vbd_submit(write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector, buf, len);
+  if (r < 0)
+    return -1;
+  vbd_kick();
+  return vbd_wait(r);
+}
+
+int
+vbd_flush(void)
+{
+  int r = vbd_submit(VIRTIO_BLK_T_FLUSH, 0, 0, 0);
+  if (r < 0)
+    return -1;
+  vbd_kick();
+  return vbd_wait(r);
+}

@@ -1,0 +1,424 @@
+// virtio_blk.c: the block device behind the guest's virtio-mmio slot
+// (virtio 1.2 §5.2), backed by the host's real virtio-blk on bus 0.
+//
+// The path of one request: the guest driver fills descriptors and the
+// available ring in its own RAM and writes QUEUE_NOTIFY -> MMIO exit ->
+// virtio_mmio.c -> vblkdev_notify here: for each new available entry walk
+// the descriptor chain (checking every index, flag, address and length),
+// read the 16-byte header, move the data between guest RAM and the host
+// disk (kernel/virtio_blk.c) and write the status byte; then publish the
+// chain in the used ring and raise VIRTIO_IRQ through the vPLIC.
+//
+// Every guest-controlled value is checked before use: descriptor indices
+// against the queue size, chains against the queue size (a longer chain
+// has a loop), ring and buffer ranges against guest RAM (gmem.c), sectors
+// against the capacity. A request the device can answer gets a status
+// (IOERR, UNSUPP); a ring the device cannot make sense of sets
+// DEVICE_NEEDS_RESET and a configuration-change interrupt, and the device
+// stops until the driver resets it. The VM keeps running either way.
+#include "hyp/hyp.h"
+
+#if LAB >= 4
+// The vPLIC (lab 3) exports vplic_set_level; until a tree has it, this
+// weak stand-in lets the device work by polling alone.
+__attribute__((weak)) void vplic_set_level(struct vm *vm, int irq, int level)
+{
+  (void)vm, (void)irq, (void)level;
+}
+
+static const char blk_id[VIRTIO_BLK_ID_BYTES] = "hv6-virtio-blk";
+
+// Features we offer (§6, §5.2.3).
+u64 vblkdev_features(struct vblkdev *b)
+{
+  (void)b;
+  return VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |
+         VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH);
+}
+
+// The configuration space (§5.2.4): capacity, seg_max, blk_size; the rest
+// reads as 0. Any width, as long as it stays inside one aligned field.
+u64 vblkdev_config_read(struct vblkdev *b, u64 off, int width)
+{
+  u8 cfg[VIRTIO_BLK_CFG_SIZE];
+  memset(cfg, 0, sizeof(cfg));
+  u64 cap = b->capacity;
+  u32 segmax = VBLK_SEG_MAX, blksize = VIRTIO_BLK_SECTOR;
+  memcpy(cfg + VIRTIO_BLK_CFG_CAPACITY, &cap, 8);
+  memcpy(cfg + VIRTIO_BLK_CFG_SEG_MAX, &segmax, 4);
+  memcpy(cfg + VIRTIO_BLK_CFG_BLK_SIZE, &blksize, 4);
+  if (width < 1 || width > 8 || off % width || off >= sizeof(cfg) ||
+      width > (int)(sizeof(cfg) - off))
+    return 0;
+  u64 v = 0;
+  memcpy(&v, cfg + off, width);
+  return v;
+}
+
+// Raise or lower VIRTIO_IRQ to match the interrupt status (level-triggered).
+void vblkdev_update_irq(struct vblkdev *b)
+{
+  vplic_set_level(b->vm, VIRTIO_IRQ, b->st.int_status != 0);
+}
+
+#if SOL >= 4
+// The driver broke the rules of the ring (§2.1.2): tell it, and stop.
+void vblkdev_needs_reset(struct vblkdev *b, const char *why)
+{
+  (void)why;   // (a debugging printf here would let a guest flood the console)
+  b->nbad++;
+  if (b->st.status & VIRTIO_STATUS_DEVICE_NEEDS_RESET)
+    return;
+  b->st.status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+  if (b->st.status & VIRTIO_STATUS_DRIVER_OK) {
+    b->st.int_status |= VIRTIO_INT_CONFIG;
+    vblkdev_update_irq(b);
+  }
+}
+
+static int is_pow2(u32 x) { return x && !(x & (x - 1)); }
+
+// Are the queue size and the three rings acceptable (§2.7, Table 2.2)?
+int vblkdev_queue_valid(struct vblkdev *b)
+{
+  struct vq_state *q = &b->st.vq;
+  return is_pow2(q->num) && q->num <= VQ_NUM_MAX &&
+         q->desc % VIRTQ_DESC_ALIGN == 0 && q->driver % VIRTQ_AVAIL_ALIGN == 0 &&
+         q->device % VIRTQ_USED_ALIGN == 0 &&
+         gmem_is_ram(b->vm, q->desc, VIRTQ_DESC_SIZE(q->num)) &&
+         gmem_is_ram(b->vm, q->driver, VIRTQ_AVAIL_SIZE(q->num)) &&
+         gmem_is_ram(b->vm, q->device, VIRTQ_USED_SIZE(q->num));
+}
+
+// One guest buffer of a chain, after checking.
+struct gseg {
+  u64 gpa;
+  u64 len;
+  int write;       // device-writable
+};
+
+// Scratch space for one request (not device state: empty between exits).
+static struct gseg chain[VQ_NUM_MAX];
+static struct gseg data[VQ_NUM_MAX];
+static struct vblk_seg hseg[VBLK_SEG_MAX];
+static u8 bounce[64 * 1024] __attribute__((aligned(4096)));
+
+// Walk the chain that starts at head into chain[]; returns its length, or
+// -1 if it is malformed: index out of range, more descriptors than the
+// queue holds (so it loops), INDIRECT (not offered), a buffer outside
+// guest RAM, or a readable buffer after a writable one.
+static int walk_chain(struct vblkdev *b, u16 head)
+{
+  struct vq_state *q = &b->st.vq;
+  int n = 0, seen_write = 0;
+  u32 i = head;
+  for (;;) {
+    if (i >= q->num || n >= (int)q->num)
+      return -1;
+    struct virtq_desc d;
+    if (gmem_read(b->vm, q->desc + 16UL * i, &d, sizeof(d)) < 0)
+      return -1;
+    if (d.flags & VIRTQ_DESC_F_INDIRECT)
+      return -1;
+    int w = (d.flags & VIRTQ_DESC_F_WRITE) != 0;
+    if (d.len != 0) {
+      if (!gmem_is_ram(b->vm, d.addr, d.len))
+        return -1;
+      if (seen_write && !w)
+        return -1;
+      seen_write |= w;
+      chain[n] = (struct gseg){ d.addr, d.len, w };
+    } else {
+      chain[n] = (struct gseg){ 0, 0, w };   // empty: ignored
+    }
+    n++;
+    if (!(d.flags & VIRTQ_DESC_F_NEXT))
+      return n;
+    i = d.next;
+  }
+}
+
+// Copy len bytes at the start of the readable part of the chain into buf.
+static int chain_read(struct vblkdev *b, int n, void *buf, u64 len)
+{
+  u8 *p = buf;
+  for (int i = 0; i < n && len > 0; i++) {
+    if (chain[i].write)
+      break;
+    u64 k = chain[i].len < len ? chain[i].len : len;
+    if (gmem_read(b->vm, chain[i].gpa, p, k) < 0)
+      return -1;
+    p += k;
+    len -= k;
+  }
+  return len == 0 ? 0 : -1;
+}
+
+// Move total bytes between the disk at sector and the guest buffers
+// data[0..nd) (all checked to be in guest RAM). Zero copy when every
+// buffer is 512-byte aligned: each guest page is then handed to the host
+// device by its host physical address, adjacent pages merged. Otherwise
+// the data goes through a bounce buffer. Returns a VIRTIO_BLK_S_* status.
+static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total)
+{
+  struct vblk *d = b->backend;
+  int aligned = 1;
+  for (int i = 0; i < nd; i++)
+    if (data[i].gpa % VIRTIO_BLK_SECTOR || data[i].len % VIRTIO_BLK_SECTOR)
+      aligned = 0;
+  if (aligned) {
+    u32 maxsegs = vblk_max_segs(d);
+    if (maxsegs > NELEM(hseg))
+      maxsegs = NELEM(hseg);
+    u64 segmax = ROUNDDOWN(vblk_seg_size_max(d), PGSIZE);
+    if (segmax == 0)
+      segmax = VIRTIO_BLK_SECTOR;
+    u32 ns = 0;
+    u64 bytes = 0;
+    for (int i = 0; i < nd; i++) {
+      u64 gpa = data[i].gpa, left = data[i].len;
+      while (left > 0) {
+        u8 *page = gmem_page(b->vm, gpa);       // populates guest RAM if needed
+        if (page == 0)
+          return VIRTIO_BLK_S_IOERR;              // host out of memory
+        u64 off = gpa % PGSIZE;
+        u64 n = PGSIZE - off < left ? PGSIZE - off : left;
+        if (n > segmax)
+          n = segmax;
+        u64 hpa = (u64)page + off;
+        if (ns > 0 && hseg[ns - 1].pa + hseg[ns - 1].len == hpa &&
+            hseg[ns - 1].len + n <= segmax) {
+          hseg[ns - 1].len += n;                  // physically adjacent
+        } else {
+          if (ns == maxsegs) {                    // full: send what we have
+            if (vblk_rw(d, write, sector, hseg, ns) != VIRTIO_BLK_S_OK)
+              return VIRTIO_BLK_S_IOERR;
+            sector += bytes / VIRTIO_BLK_SECTOR;
+            ns = 0;
+            bytes = 0;
+          }
+          hseg[ns++] = (struct vblk_seg){ hpa, n };
+        }
+        bytes += n;
+        gpa += n;
+        left -= n;
+      }
+    }
+    if (ns > 0 && vblk_rw(d, write, sector, hseg, ns) != VIRTIO_BLK_S_OK)
+      return VIRTIO_BLK_S_IOERR;
+    b->nzerocopy++;
+    return VIRTIO_BLK_S_OK;
+  }
+  // Bounce: chunks of the bounce buffer, gathered from / scattered to the
+  // guest buffers in order.
+  int i = 0;
+  u64 ioff = 0;
+  while (total > 0) {
+    u64 chunk = total < sizeof(bounce) ? total : sizeof(bounce);
+    if (write) {
+      for (u64 got = 0; got < chunk;) {
+        u64 k = data[i].len - ioff < chunk - got ? data[i].len - ioff : chunk - got;
+        if (gmem_read(b->vm, data[i].gpa + ioff, bounce + got, k) < 0)
+          return VIRTIO_BLK_S_IOERR;
+        got += k;
+        if ((ioff += k) == data[i].len)
+          i++, ioff = 0;
+      }
+      if (vblk_rw_buf(d, 1, sector, bounce, chunk) != VIRTIO_BLK_S_OK)
+        return VIRTIO_BLK_S_IOERR;
+    } else {
+      if (vblk_rw_buf(d, 0, sector, bounce, chunk) != VIRTIO_BLK_S_OK)
+        return VIRTIO_BLK_S_IOERR;
+      for (u64 put = 0; put < chunk;) {
+        u64 k = data[i].len - ioff < chunk - put ? data[i].len - ioff : chunk - put;
+        if (gmem_write(b->vm, data[i].gpa + ioff, bounce + put, k) < 0)
+          return VIRTIO_BLK_S_IOERR;
+        put += k;
+        if ((ioff += k) == data[i].len)
+          i++, ioff = 0;
+      }
+    }
+    sector += chunk / VIRTIO_BLK_SECTOR;
+    total -= chunk;
+  }
+  b->nbounce++;
+  return VIRTIO_BLK_S_OK;
+}
+
+// Serve the request whose chain starts at head. Returns the number of
+// bytes written into the chain (for the used ring), or -1 if the chain is
+// malformed and the device must stop.
+static int serve(struct vblkdev *b, u16 head, u32 *written)
+{
+  int n = walk_chain(b, head);
+  if (n < 0)
+    return -1;
+  // The layout of §5.2.6: header (readable), data, status (last writable byte).
+  struct virtio_blk_req_hdr hdr;
+  if (chain_read(b, n, &hdr, sizeof(hdr)) < 0)
+    return -1;
+  int last = -1;
+  for (int i = 0; i < n; i++)
+    if (chain[i].write && chain[i].len > 0)
+      last = i;
+  if (last < 0)
+    return -1;                                   // nowhere to put the status
+  u64 status_gpa = chain[last].gpa + chain[last].len - 1;
+
+  // The data buffers: readable bytes after the header (OUT), or writable
+  // bytes before the status byte (IN, GET_ID).
+  int in = hdr.type != VIRTIO_BLK_T_OUT;
+  int nd = 0;
+  u64 total = 0, skip = in ? 0 : sizeof(hdr);
+  for (int i = 0; i < n; i++) {
+    struct gseg g = chain[i];
+    if (g.len == 0 || g.write != in)
+      continue;
+    if (i == last)
+      g.len--;                                   // the status byte
+    if (skip >= g.len) {
+      skip -= g.len;
+      continue;
+    }
+    g.gpa += skip;
+    g.len -= skip;
+    skip = 0;
+    data[nd++] = g;
+    total += g.len;
+  }
+
+  u8 status = VIRTIO_BLK_S_OK;
+  *written = 1;
+  switch (hdr.type) {
+  case VIRTIO_BLK_T_IN:
+  case VIRTIO_BLK_T_OUT:
+    if (total == 0 || total % VIRTIO_BLK_SECTOR || hdr.sector > b->capacity ||
+        total / VIRTIO_BLK_SECTOR > b->capacity - hdr.sector)
+      status = VIRTIO_BLK_S_IOERR;
+    else
+      status = transfer(b, !in, hdr.sector, nd, total);
+    if (in && status == VIRTIO_BLK_S_OK)
+      *written += total;
+    break;
+  case VIRTIO_BLK_T_FLUSH:
+    status = vblk_flush(b->backend) == VIRTIO_BLK_S_OK ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+    break;
+  case VIRTIO_BLK_T_GET_ID: {
+    u64 left = total < VIRTIO_BLK_ID_BYTES ? total : VIRTIO_BLK_ID_BYTES;
+    const char *p = blk_id;
+    for (int i = 0; i < nd && left > 0; i++) {
+      u64 k = data[i].len < left ? data[i].len : left;
+      if (gmem_write(b->vm, data[i].gpa, p, k) < 0)
+        return -1;
+      p += k;
+      left -= k;
+      *written += k;
+    }
+    break;
+  }
+  default:
+    status = VIRTIO_BLK_S_UNSUPP;
+  }
+  if (gmem_write(b->vm, status_gpa, &status, 1) < 0)
+    return -1;
+  b->nreq++;
+  return 0;
+}
+
+// QUEUE_NOTIFY: serve every request the driver has made available since
+// the last time, in order. Requests complete before this returns.
+void vblkdev_notify(struct vblkdev *b, u32 queue)
+{
+  struct vblk_state *s = &b->st;
+  struct vq_state *q = &s->vq;
+  u32 need = VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK;
+  // Before DRIVER_OK, or on a queue that does not exist or is not ready,
+  // a notification means nothing (§2.1.2: no buffers are used before
+  // DRIVER_OK). A device that needs reset does nothing until it is reset.
+  if (queue != 0 || !q->ready || (s->status & need) != need ||
+      (s->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET) || b->backend == 0)
+    return;
+  u16 avail_idx, flags;
+  if (gmem_read(b->vm, q->driver + 2, &avail_idx, 2) < 0) {
+    vblkdev_needs_reset(b, "available ring unreadable");
+    return;
+  }
+  // The driver can be at most a full queue ahead of us (§2.7.6).
+  if ((u16)(avail_idx - q->last_avail) > q->num) {
+    vblkdev_needs_reset(b, "available index out of range");
+    return;
+  }
+  fence();                           // the index before the entries it covers
+  int used = 0;
+  while (q->last_avail != avail_idx) {
+    u16 head;
+    u32 written = 0;
+    if (gmem_read(b->vm, q->driver + 4 + 2UL * (q->last_avail % q->num), &head, 2) < 0 ||
+        serve(b, head, &written) < 0) {
+      vblkdev_needs_reset(b, "malformed descriptor chain");
+      break;
+    }
+    struct virtq_used_elem e = { head, written };
+    if (gmem_write(b->vm, q->device + 4 + 8UL * (q->used_idx % q->num), &e, sizeof(e)) < 0) {
+      vblkdev_needs_reset(b, "used ring unwritable");
+      break;
+    }
+    q->last_avail++;
+    q->used_idx++;
+    fence();                         // the element (and the data) before the index
+    if (gmem_write(b->vm, q->device + 2, &q->used_idx, 2) < 0) {
+      vblkdev_needs_reset(b, "used ring unwritable");
+      break;
+    }
+    used++;
+  }
+  fence();                           // the index before the interrupt
+  if (used && gmem_read(b->vm, q->driver, &flags, 2) == 0 &&
+      !(flags & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
+    s->int_status |= VIRTIO_INT_USED_RING;
+    vblkdev_update_irq(b);
+  }
+}
+
+// Take over the state a snapshot saved. The bytes come from a file, so
+// they are checked like any guest input: a queue that does not fit the
+// rules is marked as needing reset rather than trusted.
+int vblkdev_restore(struct vblkdev *b, const struct vblk_state *s)
+{
+  b->st = *s;
+  b->st.status &= 0xff;
+  b->st.int_status &= VIRTIO_INT_USED_RING | VIRTIO_INT_CONFIG;
+  if (b->st.vq.ready && !vblkdev_queue_valid(b)) {
+    b->st.vq.ready = 0;
+    vblkdev_needs_reset(b, "restored queue invalid");
+  }
+  vblkdev_update_irq(b);
+  return 0;
+}
+#else
+// Lab 4: walk the available ring and the descriptor chains, serve the
+// requests, fill the used ring (see labs/virtio/README.md).
+void vblkdev_needs_reset(struct vblkdev *b, const char *why)
+{
+  (void)why;
+  b->st.status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+}
+
+int vblkdev_queue_valid(struct vblkdev *b)
+{
+  (void)b;
+  return 0;
+}
+
+void vblkdev_notify(struct vblkdev *b, u32 queue)
+{
+  (void)b, (void)queue;
+}
+
+int vblkdev_restore(struct vblkdev *b, const struct vblk_state *s)
+{
+  b->st = *s;
+  return 0;
+}
+#endif
+#endif

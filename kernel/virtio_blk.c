@@ -1,0 +1,269 @@
+// virtio_blk.c: the host kernel's driver for the real virtio-blk devices of
+// QEMU's virt board (virtio 1.2 §5.2, over virtio-mmio version 2, §4.2).
+//
+// hv6 uses them as backing stores: bus 0 holds the guest's disk (served to
+// the guest by hyp/virtio_blk.c), bus 1 the snapshot store (lab 5).
+// QEMU names the transports virtio-mmio-bus.0 .. .7 in address order, so
+// the bus number of a transport is its rank by base address.
+//
+// The driver is deliberately simple: one request at a time, synchronous.
+// A request is the usual three-part chain (header, data segments, status
+// byte) placed in descriptors 0..n+1 of a single queue; the driver then
+// polls the used ring until the device has answered. Data is named by
+// host physical address, so the device model can hand the device the
+// guest's own pages (zero copy). The host runs with interrupts off, so the
+// queue asks the device not to interrupt at all (VIRTQ_AVAIL_F_NO_INTERRUPT).
+#include "kernel/defs.h"
+#include "kernel/param.h"
+#include "kernel/virtio.h"
+
+#define VBLK_QSIZE      128   // descriptors per queue (if the device allows)
+#define VBLK_TIMEOUT_S  30    // a request not answered by then fails
+
+struct vblk {
+  volatile u8 *regs;
+  int bus;                    // virtio-mmio-bus.N
+  int broken;                 // init failed or a request timed out
+  u64 capacity;               // 512-byte sectors
+  u32 maxsegs;                // data descriptors per request
+  u32 size_max;               // bytes per data descriptor
+  int has_flush;
+  u16 qsize;
+  u16 avail_idx;              // our copy of avail->idx
+  u16 used_seen;              // used->idx we have consumed up to
+  struct virtq_desc *desc;
+  struct virtq_avail *avail;
+  struct virtq_used *used;
+  struct virtio_blk_req_hdr *hdr;   // request header and status byte live
+  volatile u8 *status;              // in one page of our own
+  u64 nreq;                   // requests completed
+};
+
+static struct vblk devs[MAX_VIRTIO_SLOTS];
+static int probed;
+
+static u32 rd(struct vblk *d, u32 off) { return *(volatile u32 *)(d->regs + off); }
+static void wr(struct vblk *d, u32 off, u32 v) { *(volatile u32 *)(d->regs + off) = v; }
+
+// Device initialisation, §3.1.1. Returns 0 when the device is ready.
+static int vblk_setup(struct vblk *d)
+{
+  wr(d, VIRTIO_MMIO_STATUS, 0);                       // reset
+  while (rd(d, VIRTIO_MMIO_STATUS) != 0)
+    ;
+  u32 status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
+  wr(d, VIRTIO_MMIO_STATUS, status);
+
+  // Features: version 1 is required; take the limits and FLUSH if offered.
+  wr(d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+  u64 f = rd(d, VIRTIO_MMIO_DEVICE_FEATURES);
+  wr(d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+  f |= (u64)rd(d, VIRTIO_MMIO_DEVICE_FEATURES) << 32;
+  u64 want = VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |
+             VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH);
+  if (!(f & VIRTIO_BIT(VIRTIO_F_VERSION_1)) || (f & VIRTIO_BIT(VIRTIO_BLK_F_RO)))
+    goto fail;
+  f &= want;
+  wr(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+  wr(d, VIRTIO_MMIO_DRIVER_FEATURES, (u32)f);
+  wr(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+  wr(d, VIRTIO_MMIO_DRIVER_FEATURES, (u32)(f >> 32));
+  status |= VIRTIO_STATUS_FEATURES_OK;
+  wr(d, VIRTIO_MMIO_STATUS, status);
+  if (!(rd(d, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
+    goto fail;
+
+  // Configuration space: capacity (u64, read twice around the generation
+  // counter so the halves belong together, §2.5.1) and the limits.
+  u32 gen;
+  do {
+    gen = rd(d, VIRTIO_MMIO_CONFIG_GENERATION);
+    d->capacity = rd(d, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_CAPACITY) |
+                  (u64)rd(d, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_CAPACITY + 4) << 32;
+  } while (gen != rd(d, VIRTIO_MMIO_CONFIG_GENERATION));
+  d->size_max = 1U << 30;
+  if (f & VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX)) {
+    u32 s = rd(d, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_SIZE_MAX);
+    if (s >= VIRTIO_BLK_SECTOR && s < d->size_max)
+      d->size_max = s;
+  }
+  d->has_flush = (f & VIRTIO_BIT(VIRTIO_BLK_F_FLUSH)) != 0;
+
+  // Queue 0.
+  wr(d, VIRTIO_MMIO_QUEUE_SEL, 0);
+  if (rd(d, VIRTIO_MMIO_QUEUE_READY) != 0)
+    goto fail;
+  u32 max = rd(d, VIRTIO_MMIO_QUEUE_NUM_MAX);
+  if (max < 3)
+    goto fail;
+  d->qsize = max < VBLK_QSIZE ? max : VBLK_QSIZE;
+  d->maxsegs = d->qsize - 2;
+  if (f & VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX)) {
+    u32 s = rd(d, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_SEG_MAX);
+    if (s >= 1 && s < d->maxsegs)
+      d->maxsegs = s;
+  }
+  // One page for the descriptor table and the available ring, one for the
+  // used ring, one for the request header and status byte.
+  if (d->desc == 0) {
+    d->desc = kalloc();
+    d->used = kalloc();
+    d->hdr = kalloc();
+    if (d->desc == 0 || d->used == 0 || d->hdr == 0)
+      goto fail;
+  }
+  memset(d->desc, 0, PGSIZE);
+  memset(d->used, 0, PGSIZE);
+  d->avail = (struct virtq_avail *)((u8 *)d->desc + VIRTQ_DESC_SIZE(d->qsize));
+  d->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+  d->status = (volatile u8 *)d->hdr + sizeof(*d->hdr);
+  d->avail_idx = d->used_seen = 0;
+  wr(d, VIRTIO_MMIO_QUEUE_NUM, d->qsize);
+  wr(d, VIRTIO_MMIO_QUEUE_DESC_LOW, (u64)d->desc);
+  wr(d, VIRTIO_MMIO_QUEUE_DESC_HIGH, (u64)d->desc >> 32);
+  wr(d, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (u64)d->avail);
+  wr(d, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (u64)d->avail >> 32);
+  wr(d, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (u64)d->used);
+  wr(d, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (u64)d->used >> 32);
+  wr(d, VIRTIO_MMIO_QUEUE_READY, 1);
+
+  status |= VIRTIO_STATUS_DRIVER_OK;
+  wr(d, VIRTIO_MMIO_STATUS, status);
+  d->broken = 0;
+  return 0;
+fail:
+  wr(d, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_FAILED);
+  d->broken = 1;
+  return -1;
+}
+
+// Find and initialise every virtio-blk device, once.
+static void vblk_probe(void)
+{
+  probed = 1;
+  for (int i = 0; i < platform.nvirtio; i++) {
+    // The bus number is the transport's rank by base address.
+    int bus = 0;
+    for (int j = 0; j < platform.nvirtio; j++)
+      if (platform.virtio[j].base < platform.virtio[i].base)
+        bus++;
+    if (bus >= MAX_VIRTIO_SLOTS)
+      continue;
+    struct vblk *d = &devs[bus];
+    d->regs = (volatile u8 *)platform.virtio[i].base;
+    d->bus = bus;
+    d->broken = 1;
+    if (rd(d, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC ||
+        rd(d, VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
+      continue;
+    if (rd(d, VIRTIO_MMIO_VERSION) != 2) {
+      printf("hv6: virtio-mmio-bus.%d: legacy virtio-blk; run QEMU with "
+             "-global virtio-mmio.force-legacy=false\n", bus);
+      continue;
+    }
+    if (vblk_setup(d) < 0)
+      printf("hv6: virtio-mmio-bus.%d: virtio-blk did not initialise\n", bus);
+  }
+}
+
+// The working virtio-blk device on virtio-mmio-bus.<bus>, or 0.
+struct vblk *vblk_get(int bus)
+{
+  if (!probed)
+    vblk_probe();
+  if (bus < 0 || bus >= MAX_VIRTIO_SLOTS || devs[bus].regs == 0 || devs[bus].broken)
+    return 0;
+  return &devs[bus];
+}
+
+u64 vblk_capacity(struct vblk *d) { return d->capacity; }
+u32 vblk_max_segs(struct vblk *d) { return d->maxsegs; }
+u32 vblk_seg_size_max(struct vblk *d) { return d->size_max; }
+u64 vblk_requests(struct vblk *d) { return d->nreq; }
+
+// Put the chain 0..n-1 on the available ring, notify, wait for the used
+// ring to move. Returns the status byte, or -1 if the device went silent.
+static int vblk_submit(struct vblk *d, int n)
+{
+  *d->status = 0xff;
+  d->avail->ring[d->avail_idx % d->qsize] = 0;
+  fence();                         // descriptors before the index (§2.7.13)
+  d->avail->idx = ++d->avail_idx;
+  fence();                         // the index before the notification
+  wr(d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+  u64 deadline = timer_now() + VBLK_TIMEOUT_S * timer_freq();
+  while (*(volatile u16 *)&d->used->idx == d->used_seen) {
+    if (timer_now() > deadline) {
+      printf("hv6: virtio-mmio-bus.%d: request timed out; device disabled\n", d->bus);
+      d->broken = 1;
+      return -1;
+    }
+  }
+  fence();                         // the index before the data it covers
+  d->used_seen++;
+  d->nreq++;
+  (void)n;
+  return *d->status;
+}
+
+// Read (write=0) or write sectors [sector, sector + total/512) from or to
+// the host-physical segments seg[0..nseg). The caller keeps nseg within
+// vblk_max_segs, each length within vblk_seg_size_max and the total a
+// non-zero multiple of 512. Returns a VIRTIO_BLK_S_* status, or -1.
+int vblk_rw(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg, int nseg)
+{
+  u64 total = 0;
+  if (d == 0 || d->broken || nseg < 1 || (u32)nseg > d->maxsegs)
+    return -1;
+  for (int i = 0; i < nseg; i++) {
+    if (seg[i].len == 0 || seg[i].len > d->size_max)
+      return -1;
+    total += seg[i].len;
+  }
+  if (total % VIRTIO_BLK_SECTOR || sector > d->capacity ||
+      total / VIRTIO_BLK_SECTOR > d->capacity - sector)
+    return VIRTIO_BLK_S_IOERR;
+  d->hdr->type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
+  d->hdr->reserved = 0;
+  d->hdr->sector = sector;
+  d->desc[0] = (struct virtq_desc){ (u64)d->hdr, sizeof(*d->hdr), VIRTQ_DESC_F_NEXT, 1 };
+  for (int i = 0; i < nseg; i++)
+    d->desc[1 + i] = (struct virtq_desc){ seg[i].pa, seg[i].len,
+      VIRTQ_DESC_F_NEXT | (write ? 0 : VIRTQ_DESC_F_WRITE), 2 + i };
+  d->desc[1 + nseg] = (struct virtq_desc){ (u64)d->status, 1, VIRTQ_DESC_F_WRITE, 0 };
+  return vblk_submit(d, nseg + 2);
+}
+
+// Make every completed write durable (VIRTIO_BLK_T_FLUSH). A device
+// without FLUSH has no volatile cache: nothing to do.
+int vblk_flush(struct vblk *d)
+{
+  if (d == 0 || d->broken)
+    return -1;
+  if (!d->has_flush)
+    return VIRTIO_BLK_S_OK;
+  d->hdr->type = VIRTIO_BLK_T_FLUSH;
+  d->hdr->reserved = 0;
+  d->hdr->sector = 0;
+  d->desc[0] = (struct virtq_desc){ (u64)d->hdr, sizeof(*d->hdr), VIRTQ_DESC_F_NEXT, 1 };
+  d->desc[1] = (struct virtq_desc){ (u64)d->status, 1, VIRTQ_DESC_F_WRITE, 0 };
+  return vblk_submit(d, 2);
+}
+
+// Convenience for one host-contiguous buffer (the snapshot code's case).
+int vblk_rw_buf(struct vblk *d, int write, u64 sector, void *buf, u64 len)
+{
+  while (len > 0) {
+    u64 n = len;
+    if (n > d->size_max)
+      n = ROUNDDOWN(d->size_max, VIRTIO_BLK_SECTOR);
+    struct vblk_seg s = { (u64)buf, n };
+    int r = vblk_rw(d, write, sector, &s, 1);
+    if (r != VIRTIO_BLK_S_OK)
+      return r;
+    buf = (u8 *)buf + n;
+    sector += n / VIRTIO_BLK_SECTOR;
+    len -= n;
+  }
+  return VIRTIO_BLK_S_OK;
+}
