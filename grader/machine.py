@@ -126,6 +126,7 @@ class Session:
         self.p = pexpect.spawn(argv[0], argv[1:], cwd=machine.dir, timeout=timeout, maxread=65536)
         self.log = bytearray()
         self.timed_out = False
+        self.at_prompt = False
 
     def __enter__(self):
         return self
@@ -151,17 +152,23 @@ class Session:
         return self.p.match
 
     def sendline(self, line, wait_prompt=True):
-        """Wait for the shell prompt (`$ `), then type line."""
-        if wait_prompt:
+        """Wait for the shell prompt (`$ `) unless cmd() just saw it, then type line."""
+        if wait_prompt and not self.at_prompt:
             self.expect(self.PROMPT)
+        self.at_prompt = False
         self.p.send(line.encode() + b"\r")
 
     def cmd(self, line, until=None, timeout=None):
-        """Run one shell command; return its output (up to the next prompt or until)."""
+        """Run one shell command; return what it printed (without the echoed
+        command line and the next prompt), up to the next prompt or `until`."""
         self.sendline(line)
         mark = len(self.log)
         self.expect(until or self.PROMPT, timeout)
-        return bytes(self.log[mark:]).decode("utf-8", "replace").replace("\r", "")
+        self.at_prompt = until is None
+        text = bytes(self.log[mark:]).decode("utf-8", "replace").replace("\r", "")
+        first, _, rest = text.partition("\n")
+        text = rest if first.strip() == line.strip() else text
+        return text[:-2] if until is None and text.endswith("$ ") else text
 
     def send(self, data):
         self.p.send(data)
