@@ -27,6 +27,7 @@ int stage2_init(struct vm *vm)
 #if SOL >= 2
   return 0;
 #else
+  // Lab 2: guest RAM starts unmapped (return 0 here once demand paging works).
   return stage2_map_flat(vm);
 #endif
 }
@@ -160,6 +161,18 @@ void stage2_destroy(struct vm *vm)
 #else
 // Until lab 2: all of guest RAM is one contiguous host block, mapped up
 // front with 2 MiB leaves. stage2_init allocates and maps it.
+//
+// Lab 2 (labs/stage2/README.md): replace everything from here to the
+// matching #endif with real Sv39x4 tables --
+//   stage2_walk(vm, gpa, level, alloc)  the PTE for gpa at level, creating
+//                                       the tables above it when alloc is set
+//   stage2_map(vm, gpa, hpa, size, perm) one 4K/2M/1G leaf; refuse bad
+//                                       alignment, GPAs >= 2^41, double maps
+//   stage2_translate(vm, gpa)           hpa or 0
+//   ram_populate(vm, gpa)               a zeroed page mapped at gpa (demand paging)
+//   stage2_destroy(vm)                  free every table and every guest page
+// then make stage2_init leave RAM unmapped. tests/test_stage2.c checks
+// them natively (tests/run); stage2_fault below already calls ram_populate.
 int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u64 perm)
 {
   if (size != (2UL << 20) || gpa % size || hpa % size || pt_index(gpa, 2) != 2)
