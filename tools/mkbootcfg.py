@@ -60,7 +60,7 @@ def parse_size(s):
 
 def check_guest_mem(mem):
     if mem < MIN_GUEST_MEM or mem > MAX_GUEST_MEM or mem % (2 << 20):
-        raise BadImage(f"GUEST_MEM={mem:#x} must be a multiple of 2 MiB "
+        raise BadImage(f"GUEST_MEM={mem} bytes ({mem / (1 << 20):g} MiB) must be a multiple of 2 MiB "
                        f"from 4 MiB to 4 GiB")
 
 
