@@ -202,7 +202,13 @@ int fdt_generate(struct vm *vm, u8 *buf, u64 cap)
   prop_str(&f, "compatible", "riscv-virtio");
   prop_str(&f, "model", "hv6 virtual machine (riscv-virtio)");
   begin_node(&f, "chosen");
-  prop_str(&f, "bootargs", vm->cfg->bootargs);
+  // bootargs is boot-configuration input: never read past its field,
+  // even if a forged header left it without a NUL.
+  char args[sizeof(vm->cfg->bootargs) + 1];
+  u64 nargs = strnlen(vm->cfg->bootargs, sizeof(vm->cfg->bootargs));
+  memcpy(args, vm->cfg->bootargs, nargs);
+  args[nargs] = 0;
+  prop_str(&f, "bootargs", args);
 #if LAB >= 2
   prop_str(&f, "stdout-path", "/soc/serial@10000000");
 #endif
