@@ -318,7 +318,7 @@ hostile(void)
     recover("status in a device window");
   }
 
-  // Zero-length data: a request the device answers with an error.
+  // Zero-length data: QEMU and hv6 both call the chain malformed.
   vbd_init();
   chain3((u64)big, 0, VIRTQ_DESC_F_WRITE, VIRTIO_BLK_T_IN, 0);
   hostile_kick("length 0", 0, &hstatus);

@@ -19,13 +19,6 @@
 #include "hyp/hyp.h"
 
 #if LAB >= 4
-// The vPLIC (lab 3) exports vplic_set_level; until a tree has it, this
-// weak stand-in lets the device work by polling alone.
-__attribute__((weak)) void vplic_set_level(struct vm *vm, int irq, int level)
-{
-  (void)vm, (void)irq, (void)level;
-}
-
 static const char blk_id[VIRTIO_BLK_ID_BYTES] = "hv6-virtio-blk";
 
 // Features we offer (§6, §5.2.3).
@@ -105,8 +98,8 @@ static u8 bounce[64 * 1024] __attribute__((aligned(4096)));
 
 // Walk the chain that starts at head into chain[]; returns its length, or
 // -1 if it is malformed: index out of range, more descriptors than the
-// queue holds (so it loops), INDIRECT (not offered), a buffer outside
-// guest RAM, or a readable buffer after a writable one.
+// queue holds (so it loops), INDIRECT (not offered), an empty buffer or
+// one outside guest RAM, or a readable buffer after a writable one.
 static int walk_chain(struct vblkdev *b, u16 head)
 {
   struct vq_state *q = &b->st.vq;
@@ -121,17 +114,13 @@ static int walk_chain(struct vblkdev *b, u16 head)
     if (d.flags & VIRTQ_DESC_F_INDIRECT)
       return -1;
     int w = (d.flags & VIRTQ_DESC_F_WRITE) != 0;
-    if (d.len != 0) {
-      if (!gmem_is_ram(b->vm, d.addr, d.len))
-        return -1;
-      if (seen_write && !w)
-        return -1;
-      seen_write |= w;
-      chain[n] = (struct gseg){ d.addr, d.len, w };
-    } else {
-      chain[n] = (struct gseg){ 0, 0, w };   // empty: ignored
-    }
-    n++;
+    // Zero-length buffers are refused, as QEMU's own device does.
+    if (d.len == 0 || !gmem_is_ram(b->vm, d.addr, d.len))
+      return -1;
+    if (seen_write && !w)
+      return -1;
+    seen_write |= w;
+    chain[n++] = (struct gseg){ d.addr, d.len, w };
     if (!(d.flags & VIRTQ_DESC_F_NEXT))
       return n;
     i = d.next;
@@ -272,7 +261,7 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
   u64 total = 0, skip = in ? 0 : sizeof(hdr);
   for (int i = 0; i < n; i++) {
     struct gseg g = chain[i];
-    if (g.len == 0 || g.write != in)
+    if (g.write != in)
       continue;
     if (i == last)
       g.len--;                                   // the status byte
