@@ -69,6 +69,22 @@ struct vuart {
 };
 #endif
 
+#if LAB >= 3
+// The virtual PLIC (vplic.c): two contexts as on QEMU virt's hart 0,
+// 0 = M-mode (kept, never drives anything) and 1 = S-mode (drives VSEIP).
+// Bit i of a word array is source i; source 0 does not exist.
+#define VPLIC_WORDS    (VPLIC_NDEV / 32 + 1)
+#define VPLIC_CONTEXTS 2
+struct vplic {
+  u32 priority[VPLIC_NDEV + 1];
+  u32 level[VPLIC_WORDS];              // the device's interrupt line, as last set
+  u32 pending[VPLIC_WORDS];            // gateway: waiting for a claim
+  u32 claimed[VPLIC_WORDS];            // claimed, not yet completed
+  u32 enable[VPLIC_CONTEXTS][VPLIC_WORDS];
+  u32 threshold[VPLIC_CONTEXTS];
+};
+#endif
+
 enum vm_state { VM_RUNNING, VM_SHUTDOWN, VM_REBOOT, VM_STOPPED };
 
 struct vcpu {
@@ -97,6 +113,9 @@ struct vm {
   int nmmio;
 #if LAB >= 2
   struct vuart vuart;
+#endif
+#if LAB >= 3
+  struct vplic vplic;
 #endif
 #if LAB >= 4
   struct vblkdev vblk;      // the guest disk (virtio_mmio.c, virtio_blk.c)
@@ -171,6 +190,10 @@ void vuart_init(struct vm *vm);
 int  vuart_irq_pending(struct vuart *u);
 void vuart_poll(struct vm *vm);
 #endif
+#if LAB >= 3
+void vuart_update_irq(struct vm *vm);   // the line's level to the vPLIC
+void vuart_input(struct vm *vm);        // host console input arrived
+#endif
 
 // monitor.c: the hypervisor monitor, opened by CONSOLE_ESCAPE (Ctrl-])
 // on the console. vm_getc is how hyp/ reads the host console for the
@@ -180,6 +203,43 @@ int  vm_getc(struct vm *vm);     // -1 if nothing typed
 
 // irq.c: host interrupts taken while the guest ran
 void hostirq_handle(struct vcpu *v);
+
+#if LAB >= 3
+// Virtual interrupts (lab 3): the vCPU's pending VS interrupts are hvip's
+// VSSIP/VSTIP/VSEIP bits (priv spec §8.2.4). The guest itself can clear
+// VSSIP (its sip.SSIP is an alias), so the CSR is the truth and v->hvip a
+// copy of it for the monitor and snapshots.
+static inline void vcpu_set_irq(struct vcpu *v, u64 bit, int on)
+{
+  if (on)
+    csr_set(CSR_HVIP, bit);
+  else
+    csr_clear(CSR_HVIP, bit);
+  v->hvip = csr_read(CSR_HVIP);
+}
+
+// vtimer.c: the virtual timer (SBI TIME, the host timer multiplexed) and
+// WFI that blocks until a virtual interrupt is pending.
+void sbi_time(struct vcpu *v, long fid);
+void vtimer_set(struct vcpu *v, u64 deadline);   // guest time; ~0 = never
+void vtimer_tick(struct vcpu *v);                // host timer interrupt
+void vtimer_wfi(struct vcpu *v);                 // block until an interrupt is pending
+u64  vtimer_guest_now(void);
+void vtimer_host_event(u64 host_deadline, void (*fn)(void));
+
+// sbi_ipi.c: SBI IPI, RFNC and HSM for the VM's one hart
+void sbi_ipi(struct vcpu *v, long fid);
+void sbi_rfnc(struct vcpu *v, long fid);
+void sbi_hsm(struct vcpu *v, long fid);
+
+// vplic.c: the virtual PLIC. Device models set their line's level;
+// the vPLIC recomputes VSEIP.
+void vplic_init(struct vm *vm);
+void vplic_set_level(struct vm *vm, u32 irq, int level);
+u64  vplic_read(struct vm *vm, u64 off, int width);
+void vplic_write(struct vm *vm, u64 off, int width, u64 val);
+int  vplic_s_eip(struct vplic *p);               // S-context interrupt line
+#endif
 
 // gmem.c: the hypervisor's own accesses to guest RAM
 int  gmem_is_ram(struct vm *vm, u64 gpa, u64 len);

@@ -9,8 +9,12 @@ void hostirq_handle(struct vcpu *v)
   (void)v;
   u32 irq;
   while ((irq = plic_claim()) != 0) {
-    if (irq == platform.uart_irq)
+    if (irq == platform.uart_irq) {
       console_intr();
+#if LAB >= 3
+      vuart_input(v->vm);        // host console input -> the guest's UART
+#endif
+    }
     plic_complete(irq);
   }
 }

@@ -50,6 +50,9 @@ int vm_create(struct vm *vm, const struct bootcfg *cfg)
 #if LAB >= 2
   vuart_init(vm);
 #endif
+#if LAB >= 3
+  vplic_init(vm);
+#endif
   const u8 *image = (const u8 *)cfg + BOOTCFG_HDR_SIZE;
   if (loader_load(vm, image, cfg->image_size, cfg->image_kind) < 0)
     return -1;
