@@ -11,6 +11,9 @@
 // vm->vcpu.ctx and its VS CSRs are still in the hart. It reads the
 // console by polling, and waits with WFI in between.
 #include "hyp/hyp.h"
+#if LAB >= 5
+#include "hyp/snapstore.h"
+#endif
 
 #define LINE_MAX 80
 #define ARGS_MAX 6
@@ -345,6 +348,35 @@ static int cmd_quit(struct vm *vm, int argc, char **argv)
   return 1;
 }
 
+#if LAB >= 5
+// snapshot save|list|restore|delete: hyp/snapshot.c does the work.
+static int snap_cmd(struct vm *vm, const char *sub, int argc, char **argv)
+{
+  char *args[ARGS_MAX + 1];
+  args[0] = (char *)sub;
+  for (int i = 0; i < argc && i < ARGS_MAX; i++)
+    args[i + 1] = argv[i];
+  snapshot_command(vm, argc + 1, args);
+  return 0;
+}
+static int cmd_snap_save(struct vm *vm, int argc, char **argv)
+{
+  return snap_cmd(vm, "save", argc, argv);
+}
+static int cmd_snap_list(struct vm *vm, int argc, char **argv)
+{
+  return snap_cmd(vm, "list", argc, argv);
+}
+static int cmd_snap_restore(struct vm *vm, int argc, char **argv)
+{
+  return snap_cmd(vm, "restore", argc, argv);
+}
+static int cmd_snap_delete(struct vm *vm, int argc, char **argv)
+{
+  return snap_cmd(vm, "delete", argc, argv);
+}
+#endif
+
 static int cmd_help(struct vm *vm, int argc, char **argv);
 
 static const struct cmd cmds[] = {
@@ -353,6 +385,14 @@ static const struct cmd cmds[] = {
   { "info exits", "exit counters by reason", cmd_exits },
   { "info stage2", "G-stage mappings; `info stage2 <gpa>` walks one address", cmd_stage2 },
   { "info devices", "guest RAM and the devices on the MMIO bus", cmd_devices },
+#if LAB >= 5
+  { "snapshot save", "`snapshot save [-f] NAME`: save the VM (incremental after the "
+    "first; -f: full)", cmd_snap_save },
+  { "snapshot list", "the snapshots in the store", cmd_snap_list },
+  { "snapshot restore", "`snapshot restore NAME`: validate, then resume it on `continue`",
+    cmd_snap_restore },
+  { "snapshot delete", "`snapshot delete NAME`", cmd_snap_delete },
+#endif
   { "continue", "resume the guest (also: c)", cmd_continue },
   { "quit", "stop the VM and power off (also: q)", cmd_quit },
 };

@@ -10,6 +10,9 @@
 // else is a device access (mmio.c) or, if no device is there, the access
 // fault the real board would give.
 #include "hyp/hyp.h"
+#if LAB >= 5
+#include "hyp/snapstore.h"
+#endif
 
 #define ROOT_PAGES   4                   // 16 KiB root
 #define LEVELS       3
@@ -231,6 +234,11 @@ void *gmem_page(struct vm *vm, u64 gpa)
 {
   if (!gmem_is_ram(vm, gpa, 1))
     return 0;
+#if LAB >= 5
+  // The caller may write the page (device DMA, SBI buffers): to dirty
+  // tracking (snapshot.c) every hypervisor access counts as a write.
+  snapshot_mark_dirty(vm, gpa, 1);
+#endif
   u64 hpa = stage2_translate(vm, gpa);
   if (hpa)
     return (void *)ROUNDDOWN(hpa, PGSIZE);
@@ -245,6 +253,10 @@ void stage2_fault(struct vcpu *v)
   u64 gpa = (v->htval << 2) | (v->stval & 3);
   if (gmem_is_ram(vm, gpa, 1)) {
     vm->exits[EXIT_RAMFAULT]++;
+#if LAB >= 5
+    if (snapshot_dirty_fault(vm, gpa))
+      return;                 // a write to a page write-protected for tracking
+#endif
     if (stage2_translate(vm, gpa) != 0)
       vm_stop(vm, "guest-page fault at GPA 0x%lx, which is mapped in stage 2 "
               "(scause=0x%lx htval=0x%lx) -- a missing HFENCE.GVMA?", gpa,

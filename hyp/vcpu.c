@@ -4,6 +4,9 @@
 // traps (the trap policy); vcpu_run enters it and handles its exits
 // until the VM stops.
 #include "hyp/hyp.h"
+#if LAB >= 5
+#include "hyp/snapstore.h"
+#endif
 
 // Exceptions the guest handles itself without an exit (hedeleg, priv
 // spec §8.2.2): everything a guest kernel owns on real hardware.
@@ -79,5 +82,8 @@ void vcpu_run(struct vcpu *v)
     exit_handle(v);
     if (console_escape() && vm->state == VM_RUNNING)
       monitor_run(vm, "escape");
+#if LAB >= 5
+    snapshot_poll(vm);        // a restore the monitor validated
+#endif
   }
 }

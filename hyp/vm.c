@@ -3,6 +3,9 @@
 // RAM, the image, the device tree), runs its vCPU until the guest shuts
 // down, reboots or has to be stopped, and reports the exit counters.
 #include "hyp/hyp.h"
+#if LAB >= 5
+#include "hyp/snapstore.h"
+#endif
 
 struct vm the_vm;
 
@@ -99,9 +102,22 @@ void vm_main(void)
   if (cfg == 0)
     platform_poweroff(1);
   struct vm *vm = &the_vm;
+#if LAB >= 5
+  int first = 1;
+#endif
   for (;;) {
     if (vm_create(vm, cfg) < 0)
       platform_poweroff(1);
+#if LAB >= 5
+    // make qemu RESTORE=name: resume a snapshot instead of booting (only
+    // on the first boot; a guest reboot boots afresh). Refused = power off.
+    snapshot_vm_reset(vm);
+    if (first && cfg->restore[0]) {
+      first = 0;
+      if (snapshot_boot_restore(vm) < 0)
+        platform_poweroff(1);
+    } else
+#endif
     printf("hv6: booting guest (%ld MiB RAM, trap policy %s)\n",
            vm->ram_size >> 20, TRAP_ALL ? "all" : "min");
     vcpu_run(&vm->vcpu);
