@@ -99,5 +99,6 @@ int csrsweep(int argc, char **argv);
 int csr_native_quirk(u32 csr);   // csrsweep.c: QEMU-vs-spec CSRs left out
 int syssweep(int argc, char **argv);
 int disktest(int argc, char **argv);
+int bench(int argc, char **argv);      // bench.c
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

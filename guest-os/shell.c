@@ -51,6 +51,7 @@ static const struct cmd cmds[] = {
 #if LAB >= 4
   { "disktest", "lab 4: virtio-blk disk [basic|reboot|persist|hostile]", disktest },
 #endif
+  { "bench",    "make bench: exit costs and a workload [quick]", bench },
   { "poweroff", "shut the machine down (SBI SRST)",         poweroff },
   { "reboot",   "cold reboot (SBI SRST)",                   reboot },
 };
