@@ -19,8 +19,6 @@
 #include "hyp/hyp.h"
 
 #if LAB >= 4
-static const char blk_id[VIRTIO_BLK_ID_BYTES] = "hv6-virtio-blk";
-
 // Features we offer (§6, §5.2.3).
 u64 vblkdev_features(struct vblkdev *b)
 {
@@ -55,6 +53,8 @@ void vblkdev_update_irq(struct vblkdev *b)
 }
 
 #if SOL >= 4
+static const char blk_id[VIRTIO_BLK_ID_BYTES] = "hv6-virtio-blk";
+
 // The driver broke the rules of the ring (§2.1.2): tell it, and stop.
 void vblkdev_needs_reset(struct vblkdev *b, const char *why)
 {
