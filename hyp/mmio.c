@@ -105,17 +105,19 @@ void mmio_fault(struct vcpu *v, u64 gpa)
   }
 #if LAB >= 2
   const struct mmio_dev *d = mmio_find(v->vm, gpa);
+#if SOL >= 2
   if (d == 0 || v->scause == EXC_INST_GUEST_PAGE_FAULT) {
-    access_fault(v);
+    access_fault(v);      // nothing there, or code in a device: as the board does
     return;
   }
-#if SOL >= 2
   mmio_emulate(v, d, gpa);
 #else
-  // Lab 2: decode the load or store (decode.c), call the device's read or
-  // write, write rd for a load, and step over the instruction.
-  vm_stop(v->vm, "guest access to device %s at GPA 0x%lx not emulated "
-          "(lab 2: mmio.c)", d->name, gpa);
+  // Lab 2: no device at gpa (d == 0), or an instruction fetch from one:
+  // the guest gets the access fault (access_fault). Otherwise decode the
+  // load or store (decode.c), call the device's read or write, write rd
+  // for a load, and step over the instruction (mmio_emulate).
+  vm_stop(v->vm, "guest-page fault at GPA 0x%lx (%s) not handled (lab 2: hyp/mmio.c)",
+          gpa, d ? d->name : "no device");
 #endif
 #else
   access_fault(v);
