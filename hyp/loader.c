@@ -28,33 +28,37 @@ static int loadable(struct vm *vm, u64 gpa, u64 len)
   return gmem_is_ram(vm, gpa, len) && gpa + len <= vm->fdt_gpa;
 }
 
+// The headers are copied out of the image: e_phoff need not be aligned.
 static int load_elf(struct vm *vm, const u8 *image, u64 size)
 {
-  const struct elf64_ehdr *eh = (const void *)image;
-  if (size < sizeof(*eh) || eh->ident[4] != 2 || eh->ident[5] != 1 ||
-      eh->machine != EM_RISCV || eh->phentsize != sizeof(struct elf64_phdr) ||
-      eh->phoff > size || (u64)eh->phnum * sizeof(struct elf64_phdr) > size - eh->phoff) {
+  struct elf64_ehdr eh;
+  if (size >= sizeof(eh))
+    memcpy(&eh, image, sizeof(eh));
+  if (size < sizeof(eh) || eh.ident[4] != 2 || eh.ident[5] != 1 ||
+      eh.machine != EM_RISCV || eh.phentsize != sizeof(struct elf64_phdr) ||
+      eh.phoff > size || (u64)eh.phnum * sizeof(struct elf64_phdr) > size - eh.phoff) {
     printf("hv6: guest image: not a 64-bit little-endian RISC-V ELF\n");
     return -1;
   }
-  const struct elf64_phdr *ph = (const void *)(image + eh->phoff);
-  for (int i = 0; i < eh->phnum; i++) {
-    if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
+  for (int i = 0; i < eh.phnum; i++) {
+    struct elf64_phdr ph;
+    memcpy(&ph, image + eh.phoff + i * sizeof(ph), sizeof(ph));
+    if (ph.type != PT_LOAD || ph.memsz == 0)
       continue;
-    if (ph[i].filesz > ph[i].memsz || ph[i].offset > size ||
-        ph[i].filesz > size - ph[i].offset || !loadable(vm, ph[i].paddr, ph[i].memsz)) {
+    if (ph.filesz > ph.memsz || ph.offset > size ||
+        ph.filesz > size - ph.offset || !loadable(vm, ph.paddr, ph.memsz)) {
       printf("hv6: guest image: segment %d (0x%lx, %ld bytes) is outside guest RAM "
-             "or overlaps the device tree\n", i, ph[i].paddr, ph[i].memsz);
+             "or overlaps the device tree\n", i, ph.paddr, ph.memsz);
       return -1;
     }
-    if (gmem_write(vm, ph[i].paddr, image + ph[i].offset, ph[i].filesz) < 0)
+    if (gmem_write(vm, ph.paddr, image + ph.offset, ph.filesz) < 0)
       return -1;
   }
-  if (!loadable(vm, eh->entry, 4)) {
-    printf("hv6: guest image: entry point 0x%lx is not in guest RAM\n", eh->entry);
+  if (!loadable(vm, eh.entry, 4)) {
+    printf("hv6: guest image: entry point 0x%lx is not in guest RAM\n", eh.entry);
     return -1;
   }
-  vm->entry = eh->entry;
+  vm->entry = eh.entry;
   return 0;
 }
 
@@ -62,7 +66,8 @@ int loader_load(struct vm *vm, const u8 *image, u64 size, u32 kind)
 {
   if (kind == BOOTCFG_IMAGE_ELF)
     return load_elf(vm, image, size);
-  if (kind != BOOTCFG_IMAGE_RAW || !loadable(vm, GUEST_KERNEL_GPA, size)) {
+  // The entry point itself must be guest code RAM, even for a tiny image.
+  if (kind != BOOTCFG_IMAGE_RAW || size == 0 || !loadable(vm, GUEST_KERNEL_GPA, size < 4 ? 4 : size)) {
     printf("hv6: guest image: %ld bytes do not fit in guest RAM at 0x%lx\n",
            size, GUEST_KERNEL_GPA);
     return -1;
