@@ -112,12 +112,18 @@ void mmio_fault(struct vcpu *v, u64 gpa)
   }
   mmio_emulate(v, d, gpa);
 #else
-  // Lab 2: no device at gpa (d == 0), or an instruction fetch from one:
-  // the guest gets the access fault (access_fault). Otherwise decode the
-  // load or store (decode.c), call the device's read or write, write rd
-  // for a load, and step over the instruction (mmio_emulate).
-  vm_stop(v->vm, "guest-page fault at GPA 0x%lx (%s) not handled (lab 2: hyp/mmio.c)",
-          gpa, d ? d->name : "no device");
+  // Fetching code from outside RAM: an access fault, as the board gives.
+  if (v->scause == EXC_INST_GUEST_PAGE_FAULT) {
+    access_fault(v);
+    return;
+  }
+  // Lab 2: a load or store where no device is (d == 0) is an access fault
+  // for the guest (access_fault). Otherwise decode the load or store
+  // (decode.c), call the device's read or write, write rd for a load, and
+  // step over the instruction (mmio_emulate).
+  vm_stop(v->vm, "guest %s at GPA 0x%lx (%s) not handled (lab 2: hyp/mmio.c)",
+          v->scause == EXC_LOAD_GUEST_PAGE_FAULT ? "load" : "store", gpa,
+          d ? d->name : "no device");
 #endif
 #else
   access_fault(v);
