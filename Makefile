@@ -130,7 +130,7 @@ RUNFLAGS = --trap $(TRAP) --sstc $(SSTC) $(RUNCOMMON) \
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 
 .PHONY: deps qemu qemu-native qemu-gdb grade handout handout-all autograder zipball \
-	check unit doctor compile_commands.json
+	check unit doctor compile_commands.json bench bench-smoke
 
 deps:
 	@tools/install-deps --quiet
@@ -173,6 +173,15 @@ compile_commands.json:
 doctor:
 	@tools/doctor
 
+# make bench: exit costs, trap policy, guest efficiency, developer loop, side by
+# side in one run (bench/README.md); BENCH_FULL=1 also times `make grade`.
+# bench-smoke: one quick iteration; fails only if the harness itself is broken.
+bench: deps
+	@$(PY) tools/bench.py
+
+bench-smoke: deps
+	@$(PY) tools/bench.py --smoke
+
 # host-native unit tests (tests/, written by the tests owner)
 unit:
 	@if [ -x tests/run ]; then tests/run; \
@@ -184,6 +193,8 @@ unit:
 check: deps
 	@echo "== make check: unit tests"; $(MAKE) --no-print-directory unit
 	@echo "== make check: grader self-tests"; $(PY) -m pytest -q -p no:cacheprovider grader/tests
+	@echo "== make check: bench harness (smoke)"; mkdir -p build && $(PY) tools/bench.py --smoke >build/bench-smoke.log 2>&1 || \
+	  { tail -30 build/bench-smoke.log; exit 1; }; tail -1 build/bench-smoke.log
 	@echo "== make check: every lab on this tree"; $(PY) -m grader
 	@if [ "$(SOL)" -ge "$(LAB)" ]; then echo "== make check: system tests (third-party guests)"; \
 	  $(PY) -m grader --suite tests/system --out build/grade-system; fi
