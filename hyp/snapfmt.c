@@ -3,8 +3,8 @@
 // the walk that validates a whole snapshot. Everything read from the
 // store is untrusted: lengths are checked before they are used, and
 // nothing here writes outside the caller's buffers.
-#if LAB >= 5 || defined(SNAP_HOSTED)
-#ifdef SNAP_HOSTED
+#if LAB >= 5 || defined(HOST_TEST)
+#ifdef HOST_TEST
 #include <stdio.h>
 #include <string.h>
 #else

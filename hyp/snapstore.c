@@ -7,8 +7,8 @@
 // last (into the older copy, after a flush, followed by a flush). Until
 // that single 4 KiB write lands, the previous directory is the current
 // one; if it is torn, its CRC fails and the previous one still is.
-#if LAB >= 5 || defined(SNAP_HOSTED)
-#ifdef SNAP_HOSTED
+#if LAB >= 5 || defined(HOST_TEST)
+#ifdef HOST_TEST
 #include <stdio.h>
 #include <string.h>
 #else

@@ -12,7 +12,7 @@ int  store_commit(struct snapio *io, struct snap_dir *dir, int *slot);
 int  store_has_children(const struct snap_dir *dir, u64 id);       // a child's index or -1
 void store_remove(struct snap_dir *dir, int idx);
 
-#ifndef SNAP_HOSTED
+#ifndef HOST_TEST
 struct vm;
 struct vcpu;
 // snapshot.c: the monitor's commands and the hooks elsewhere in hyp/.
