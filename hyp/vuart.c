@@ -60,7 +60,7 @@
 #define MSR_DCD    0x80
 
 // Receive FIFO helpers (given to the student: the lab is the registers).
-static inline void rx_push(struct vuart *u, u8 c)
+__attribute__((unused)) static void rx_push(struct vuart *u, u8 c)
 {
   if (u->rx_count >= VUART_FIFO) {
     u->lsr_err |= LSR_OE;        // the byte is lost, as on the real chip
@@ -70,7 +70,7 @@ static inline void rx_push(struct vuart *u, u8 c)
   u->rx_count++;
 }
 
-static inline int rx_pop(struct vuart *u)
+__attribute__((unused)) static int rx_pop(struct vuart *u)
 {
   if (u->rx_count == 0)
     return 0;
