@@ -13,6 +13,14 @@ endif
 ifneq ($(filter command line environment,$(origin SOL)),)
 override SOL := $(shell sed -n 's/^SOL[ \t]*[?:]*=[ \t]*\([0-9][0-9]*\).*/\1/p' conf/lab.mk)
 endif
+# BUILD_LAB/BUILD_SOL build another lab configuration of this tree
+# (make lint uses them with a separate B= build directory per config).
+ifdef BUILD_LAB
+override LAB := $(BUILD_LAB)
+endif
+ifdef BUILD_SOL
+override SOL := $(BUILD_SOL)
+endif
 
 # ---- toolchain: first prefix that has a gcc, in xv6's order ----
 ifndef TOOLPREFIX
@@ -188,10 +196,26 @@ unit:
 	elif [ -f tests/Makefile ]; then $(MAKE) -C tests; \
 	else echo "unit: no tests/run or tests/Makefile yet; skipped"; fi
 
+# resource control (SECURITY.md): static checks, libFuzzer targets
+#   make lint                  cppcheck + -Wall -Wextra -Werror RISC-V build of every lab config
+#   make fuzz [FUZZTIME=60]    every tests/fuzz_*.c for FUZZTIME seconds each
+#   make fuzz-smoke            the same, briefly (make check)
+.PHONY: lint fuzz fuzz-smoke
+FUZZTIME ?= 60
+FUZZSMOKE ?= 12
+lint:
+	@tests/lint
+fuzz:
+	@tests/fuzz -t $(FUZZTIME) $(FUZZ)
+fuzz-smoke:
+	@tests/fuzz -t $(FUZZSMOKE)
+
 # make check: unit tests, the grader's own tests, every lab graded on this
 # tree (all must pass), then the handout integrity check (reference tree only).
 check: deps
 	@echo "== make check: unit tests"; $(MAKE) --no-print-directory unit
+	@echo "== make check: static checks"; $(MAKE) --no-print-directory lint
+	@echo "== make check: fuzz targets (smoke)"; $(MAKE) --no-print-directory fuzz-smoke
 	@echo "== make check: grader self-tests"; $(PY) -m pytest -q -p no:cacheprovider grader/tests
 	@echo "== make check: bench harness (smoke)"; mkdir -p build && $(PY) tools/bench.py --smoke >build/bench-smoke.log 2>&1 || \
 	  { tail -30 build/bench-smoke.log; exit 1; }; tail -1 build/bench-smoke.log

@@ -32,6 +32,7 @@ static int loadable(struct vm *vm, u64 gpa, u64 len)
 static int load_elf(struct vm *vm, const u8 *image, u64 size)
 {
   struct elf64_ehdr eh;
+  memset(&eh, 0, sizeof(eh));
   if (size >= sizeof(eh))
     memcpy(&eh, image, sizeof(eh));
   if (size < sizeof(eh) || eh.ident[4] != 2 || eh.ident[5] != 1 ||
