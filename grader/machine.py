@@ -202,7 +202,10 @@ class Machine:
         """Path of this test's private copy of the pattern disk."""
         path = os.path.join(self.dir, name)
         if fresh or not os.path.exists(path):
-            shutil.copyfile(os.path.join(ROOT, "build", "disk.img"), path)
+            pattern = os.path.join(ROOT, "build", "disk.img")
+            if not os.path.exists(pattern):   # a fresh tree: nothing built yet
+                qemu_run.make_disk(pattern)
+            shutil.copyfile(pattern, path)
         return path
 
     def snapstore(self, name="snapstore.img", fresh=False):
