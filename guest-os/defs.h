@@ -101,4 +101,37 @@ int syssweep(int argc, char **argv);
 int disktest(int argc, char **argv);
 int bench(int argc, char **argv);      // bench.c
 
+#if LAB >= 3
+// timer.c: the periodic tick (lab 3)
+enum { TIMER_NONE, TIMER_SBI, TIMER_SSTC };
+extern volatile u64 ticks;
+void timerinit(void);
+int  timer_source(void);
+u64  timer_now(void);
+void timer_set(u64 t);
+int  timer_start(int hz, void (*hook)(void));
+void timer_stop(void);
+u64  timer_interval(void);
+void timer_intr(void);
+void wait_until(int (*cond)(void));
+
+// plic.c: the PLIC driver and interrupt-driven console input (lab 3)
+void plicinit(void);
+int  plic_present(void);
+void plic_set_priority(u32 irq, u32 prio);
+void plic_enable(u32 irq, int on);
+void plic_set_threshold(u32 t);
+int  plic_pending(u32 irq);
+u32  plic_claim(void);
+void plic_complete(u32 irq);
+int  uartcons_active(void);
+int  uartcons_getc(void);
+void considle(void);
+
+// lab-3 self-tests (inttest.c, sched.c)
+int inttest(int argc, char **argv);
+int idle(int argc, char **argv);
+int threadstest(int argc, char **argv);
+#endif
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

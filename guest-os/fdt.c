@@ -167,6 +167,9 @@ fdtinit(u64 fdt_pa)
         n->size_cells = be32(val);
       } else if (strcmp(pname, "riscv,ndev") == 0 && len == 4) {
         n->ndev = be32(val);
+      } else if (strcmp(pname, "riscv,isa") == 0 && len > 0 && val[len - 1] == 0
+                 && plat.isa == NULL) {
+        plat.isa = (const char *)val;
       } else if (strcmp(pname, "timebase-frequency") == 0 && len >= 4) {
         plat.timebase = len >= 8 ? cells(val, 2) : be32(val);
       } else if (strcmp(pname, "bootargs") == 0 && depth == 2 && len > 0

@@ -12,6 +12,7 @@ struct platform {
   const char *bootargs;      // /chosen/bootargs, "" if none
   u64 mem_base, mem_size;    // first memory node
   u64 timebase;              // /cpus timebase-frequency, 0 if unknown
+  const char *isa;           // the first cpu's riscv,isa, 0 if none
   u64 uart_base, uart_size;  // ns16550a, base 0 if none
   u32 uart_irq;
   u64 plic_base, plic_size;  // riscv,plic0 / sifive,plic-1.0.0, base 0 if none

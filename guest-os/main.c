@@ -16,5 +16,9 @@ main(u64 hartid, u64 fdt)
   csr_clear(sstatus, SSTATUS_FS);
   kvminit();
   uvminit();
+#if LAB >= 3
+  timerinit();
+  plicinit();
+#endif
   shell(plat.bootargs);
 }

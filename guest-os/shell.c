@@ -48,6 +48,11 @@ static const struct cmd cmds[] = {
 #if LAB >= 2
   { "pgtest",   "lab 2: Sv39 paging, faults, MMIO, UART",   pgtest },
 #endif
+#if LAB >= 3
+  { "inttest",  "lab 3: timer, IPIs, PLIC, masking, storms", inttest },
+  { "threads",  "lab 3: two threads preempted by the timer tick", threadstest },
+  { "idle",     "lab 3: idle N seconds in WFI with a 100 Hz tick", idle },
+#endif
 #if LAB >= 4
   { "disktest", "lab 4: virtio-blk disk [basic|reboot|persist|hostile]", disktest },
 #endif
@@ -101,8 +106,12 @@ readline(char *buf, int size)
   int n = 0;
   for (;;) {
     int c = consgetc();
-    if (c < 0)
+    if (c < 0) {
+#if LAB >= 3
+      considle();   // interrupt-driven input: sleep in WFI until a key
+#endif
       continue;
+    }
     if (c == '\r' || c == '\n') {
       printf("\n");
       break;

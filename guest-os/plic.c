@@ -1,0 +1,146 @@
+// plic.c: the guest's PLIC driver (RISC-V PLIC spec v1.0.0) and the
+// interrupt-driven console input it makes possible (lab 3).
+//
+// The PLIC context is hart 0's S-mode context, 1, as on QEMU virt and in
+// hv6's device tree. When the tree has a PLIC and an ns16550a with an
+// interrupt, the UART's "received data available" interrupt (IER.ERBFI)
+// fills a ring that consgetc() reads, and the shell sleeps in WFI while it
+// waits for a key (considle). Otherwise input is polled through SBI.
+#include "guest-os/defs.h"
+#include "guest-os/fdt.h"
+#include "guest-os/uart.h"
+
+#if LAB >= 3
+
+#define PLIC_PRIORITY(irq)   (4 * (irq))
+#define PLIC_PENDING(irq)    (0x1000 + 4 * ((irq) / 32))
+#define PLIC_ENABLE(ctx, irq) (0x2000 + 0x80 * (ctx) + 4 * ((irq) / 32))
+#define PLIC_THRESHOLD(ctx)  (0x200000 + 0x1000 * (ctx))
+#define PLIC_CLAIM(ctx)      (0x200004 + 0x1000 * (ctx))
+#define PLIC_S_CONTEXT       1
+
+#define IER_ERBFI 0x01
+
+static volatile u32 *
+reg(u64 off)
+{
+  return (volatile u32 *)(plat.plic_base + off);
+}
+
+int
+plic_present(void)
+{
+  return plat.plic_base != 0;
+}
+
+void
+plic_set_priority(u32 irq, u32 prio)
+{
+  *reg(PLIC_PRIORITY(irq)) = prio;
+}
+
+void
+plic_enable(u32 irq, int on)
+{
+  volatile u32 *e = reg(PLIC_ENABLE(PLIC_S_CONTEXT, irq));
+  if (on)
+    *e |= 1U << (irq % 32);
+  else
+    *e &= ~(1U << (irq % 32));
+}
+
+void
+plic_set_threshold(u32 t)
+{
+  *reg(PLIC_THRESHOLD(PLIC_S_CONTEXT)) = t;
+}
+
+int
+plic_pending(u32 irq)
+{
+  return (*reg(PLIC_PENDING(irq)) >> (irq % 32)) & 1;
+}
+
+u32
+plic_claim(void)
+{
+  return *reg(PLIC_CLAIM(PLIC_S_CONTEXT));
+}
+
+void
+plic_complete(u32 irq)
+{
+  *reg(PLIC_CLAIM(PLIC_S_CONTEXT)) = irq;
+}
+
+// ---- the interrupt-driven console ----
+static char ring[64];
+static volatile u32 rhead, rtail;
+static int active;
+
+static void
+uart_rx_intr(void)
+{
+  while (uart_read(UART_LSR) & UART_LSR_DR) {
+    u8 c = uart_read(UART_RBR);
+    if (rtail - rhead < sizeof(ring))
+      ring[rtail++ % sizeof(ring)] = c;
+  }
+}
+
+// Supervisor external interrupt: claim, serve, complete (spec §9).
+static void
+plic_intr(void)
+{
+  u32 irq;
+  while ((irq = plic_claim()) != 0) {
+    if (irq == plat.uart_irq)
+      uart_rx_intr();
+    plic_complete(irq);
+  }
+}
+
+void
+plicinit(void)
+{
+  if (!plic_present() || !uart_present() || plat.uart_irq == 0)
+    return;
+  trap_set_irq_handler(IRQ_S_EXT, plic_intr);
+  plic_set_threshold(0);
+  plic_set_priority(plat.uart_irq, 1);
+  plic_enable(plat.uart_irq, 1);
+  uart_write(UART_IER, IER_ERBFI);
+  active = 1;
+}
+
+int
+uartcons_active(void)
+{
+  return active;
+}
+
+int
+uartcons_getc(void)
+{
+  if (rhead == rtail)
+    return -1;
+  return (u8)ring[rhead++ % sizeof(ring)];
+}
+
+// The shell has no input: sleep until some arrives. The interrupt is
+// enabled only while we wait, so commands run with sie as they found it.
+void
+considle(void)
+{
+  if (!active)
+    return;
+  u64 sie = csr_read(sie);
+  csr_set(sie, SIP_SEIP);
+  if (rhead == rtail)
+    wfi();                         // SIE is 0: wakes, does not trap
+  csr_set(sstatus, SSTATUS_SIE);   // take the interrupt now
+  csr_clear(sstatus, SSTATUS_SIE);
+  csr_write(sie, sie);
+}
+
+#endif
