@@ -33,6 +33,15 @@ static int csr_emulated_read(struct vcpu *v, u32 csr, u64 *val)
   case CSR_TIME:    *val = csr_read(time) + csr_read(CSR_HTIMEDELTA); return 0;
   case CSR_CYCLE:   *val = csr_read(cycle); return 0;
   case CSR_INSTRET: *val = csr_read(instret); return 0;
+#if LAB >= 3 && SSTC
+  // Sstc with TRAP=all: hcounteren.TM=0 hides stimecmp too (priv spec
+  // Sstc spec): the guest means vstimecmp; writing it sets the timer.
+  case CSR_STIMECMP:
+    if (!host_has_sstc)
+      return -1;
+    *val = csr_read(CSR_VSTIMECMP);
+    return 0;
+#endif
   }
   return -1;
 }
@@ -45,6 +54,12 @@ static int csr_emulated_write(struct vcpu *v, u32 csr, u64 val)
     csr_write(CSR_VSATP, val);
     return 0;
   }
+#if LAB >= 3 && SSTC
+  if (csr == CSR_STIMECMP && host_has_sstc) {
+    vtimer_set(v, val);
+    return 0;
+  }
+#endif
   return -1;   // the counters are read-only: writing them is illegal
 }
 
