@@ -100,6 +100,9 @@ int csr_native_quirk(u32 csr);   // csrsweep.c: QEMU-vs-spec CSRs left out
 int syssweep(int argc, char **argv);
 int disktest(int argc, char **argv);
 int bench(int argc, char **argv);      // bench.c
+#if LAB >= 5
+int snaptest(int argc, char **argv);   // snaptest.c (lab 5)
+#endif
 
 #if LAB >= 3
 // timer.c: the periodic tick (lab 3)

@@ -56,6 +56,9 @@ static const struct cmd cmds[] = {
 #if LAB >= 4
   { "disktest", "lab 4: virtio-blk disk [basic|reboot|persist|hostile]", disktest },
 #endif
+#if LAB >= 5
+  { "snaptest", "lab 5: state in memory, disk, time that survives snapshots", snaptest },
+#endif
   { "bench",    "make bench: exit costs and a workload [quick]", bench },
   { "poweroff", "shut the machine down (SBI SRST)",         poweroff },
   { "reboot",   "cold reboot (SBI SRST)",                   reboot },
