@@ -98,6 +98,7 @@ int pgtest(int argc, char **argv);
 int csrsweep(int argc, char **argv);
 int csr_native_quirk(u32 csr);   // csrsweep.c: QEMU-vs-spec CSRs left out
 int syssweep(int argc, char **argv);
+int hostile_main(int argc, char **argv);   // hostile.c (SECURITY.md)
 int disktest(int argc, char **argv);
 int bench(int argc, char **argv);      // bench.c
 #if LAB >= 5
@@ -115,6 +116,7 @@ void timer_set(u64 t);
 int  timer_start(int hz, void (*hook)(void));
 void timer_stop(void);
 u64  timer_interval(void);
+u64  timer_next(void);
 void timer_intr(void);
 void wait_until(int (*cond)(void));
 
@@ -135,6 +137,7 @@ void considle(void);
 int inttest(int argc, char **argv);
 int idle(int argc, char **argv);
 int threadstest(int argc, char **argv);
+int rxstat(int argc, char **argv);
 #endif
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

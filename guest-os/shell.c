@@ -44,6 +44,7 @@ static const struct cmd cmds[] = {
   { "csrtest",  "lab 1: supervisor CSRs, SRET, traps, SBI", csrtest },
   { "csrsweep", "read all 4096 CSR numbers, summarise traps", csrsweep },
   { "syssweep", "random SYSTEM-opcode words, summarise traps", syssweep },
+  { "hostile",  "hostile guest programs (SECURITY.md) [name]", hostile_main },
 #endif
 #if LAB >= 2
   { "pgtest",   "lab 2: Sv39 paging, faults, MMIO, UART",   pgtest },
@@ -52,6 +53,7 @@ static const struct cmd cmds[] = {
   { "inttest",  "lab 3: timer, IPIs, PLIC, masking, storms", inttest },
   { "threads",  "lab 3: two threads preempted by the timer tick", threadstest },
   { "idle",     "lab 3: idle N seconds in WFI with a 100 Hz tick", idle },
+  { "rxstat",   "lab 3: did console input come by interrupt?", rxstat },
 #endif
 #if LAB >= 4
   { "disktest", "lab 4: virtio-blk disk [basic|reboot|persist|hostile]", disktest },
