@@ -172,6 +172,7 @@ test_timer(void)
   timer_set(0);
   spin_ms(20, &ntimer);
   t_check(ntimer == 1, "deadline 0: fires at once (%ld)", (long)ntimer);
+  int works = ntimer == 1;
   ntimer = 0;
   timer_set(timer_now() - 1);
   spin_ms(20, &ntimer);
@@ -202,6 +203,12 @@ test_timer(void)
   t_check(pend && !after, "pending timer: %d, cleared by a new deadline: %s", pend, after ? "no" : "yes");
 
   // WFI wakes on a pending enabled interrupt even with sstatus.SIE = 0.
+  if (!works) {
+    t_check(0, "timer does not fire: WFI and tick tests skipped");
+    intr_off();
+    csr_clear(sie, SIP_STIP);
+    return;
+  }
   ntimer = 0;
   u64 dl = timer_now() + plat.timebase / 500;
   timer_set(dl);
@@ -222,8 +229,11 @@ test_timer(void)
   intr_off();
   trap_set_irq_handler(IRQ_S_TIMER, timer_intr);
   early = 0;
-  tick_start = timer_now();
-  timer_start(HZ, tick_check);
+  if (timer_start(HZ, tick_check) < 0) {
+    t_check(0, "the timer ticks");
+    return;
+  }
+  tick_start = timer_next() - timer_interval();  // tick k is due at tick_start + k intervals
   wait_until(enough_ticks);
   u64 elapsed = timer_now() - tick_start;
   timer_stop();
@@ -375,7 +385,7 @@ idle(int argc, char **argv)
     secs = 1;
   t_begin("idle");
   if (timer_start(HZ, 0) < 0) {
-    t_line("no timer");
+    t_check(0, "the timer ticks");
     return t_done();
   }
   idle_ticks = (u64)secs * HZ;

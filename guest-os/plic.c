@@ -77,15 +77,23 @@ plic_complete(u32 irq)
 static char ring[64];
 static volatile u32 rhead, rtail;
 static int active;
+static u64 nrx_intr, nrx_polled;   // keys taken by interrupt / by polling
+
+static void
+uart_rx(volatile u64 *count)
+{
+  while (uart_read(UART_LSR) & UART_LSR_DR) {
+    u8 c = uart_read(UART_RBR);
+    (*count)++;
+    if (rtail - rhead < sizeof(ring))
+      ring[rtail++ % sizeof(ring)] = c;
+  }
+}
 
 static void
 uart_rx_intr(void)
 {
-  while (uart_read(UART_LSR) & UART_LSR_DR) {
-    u8 c = uart_read(UART_RBR);
-    if (rtail - rhead < sizeof(ring))
-      ring[rtail++ % sizeof(ring)] = c;
-  }
+  uart_rx(&nrx_intr);
 }
 
 // Supervisor external interrupt: claim, serve, complete (spec §9).
@@ -141,6 +149,21 @@ considle(void)
   csr_set(sstatus, SSTATUS_SIE);   // take the interrupt now
   csr_clear(sstatus, SSTATUS_SIE);
   csr_write(sie, sie);
+  // A key whose interrupt got lost would wait for the next one: look.
+  uart_rx(&nrx_polled);
+}
+
+// rxstat: did console input come by interrupt? (lab 3's graded check
+// that the UART's RX interrupt reaches the guest through the PLIC)
+int
+rxstat(int argc, char **argv)
+{
+  (void)argc, (void)argv;
+  t_begin("rxstat");
+  t_line("console input by %s", active ? "UART interrupt" : "SBI polling");
+  if (active)
+    t_check(nrx_intr > 0, "keys received by interrupt: %s", nrx_intr > 0 ? "yes" : "no");
+  return t_done();
 }
 
 #endif

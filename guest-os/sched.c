@@ -105,7 +105,10 @@ threadstest(int argc, char **argv)
   threads[0].used = 1;
   thread_create(1, worker, 1);
   thread_create(2, worker, 2);
-  timer_start(100, schedule);
+  if (timer_start(100, schedule) < 0) {
+    t_check(0, "the timer ticks");
+    return t_done();
+  }
   wait_until(workers_done);
   timer_stop();
   for (int i = 1; i <= 2; i++)

@@ -63,17 +63,31 @@ timer_set(u64 t)
 }
 
 // The periodic tick: hz ticks per second, hook() after each (or none).
+// Returns -1 if there is no timer, or if the first tick does not come
+// within ten intervals (a broken timer must not hang a WFI forever).
 int
 timer_start(int hz, void (*hook)(void))
 {
   if (source == TIMER_NONE)
     return -1;
   interval = plat.timebase / hz;
-  tick_hook = hook;
+  tick_hook = 0;
   ticks = 0;
   next = timer_now() + interval;
   timer_set(next);
   csr_set(sie, SIP_STIP);
+  u64 s = csr_read(sstatus), end = timer_now() + 10 * interval;
+  csr_set(sstatus, SSTATUS_SIE);
+  while (ticks == 0 && timer_now() < end)
+    ;
+  if (!(s & SSTATUS_SIE))
+    csr_clear(sstatus, SSTATUS_SIE);
+  if (ticks == 0) {
+    timer_stop();
+    return -1;
+  }
+  ticks = 0;
+  tick_hook = hook;
   return 0;
 }
 
@@ -84,6 +98,13 @@ timer_stop(void)
   interval = 0;
   tick_hook = 0;
   timer_set(~0UL);
+}
+
+// The deadline of the next tick.
+u64
+timer_next(void)
+{
+  return next;
 }
 
 u64
