@@ -117,7 +117,6 @@ int  timer_start(int hz, void (*hook)(void));
 void timer_stop(void);
 u64  timer_interval(void);
 u64  timer_next(void);
-u64  timer_next(void);
 void timer_intr(void);
 void wait_until(int (*cond)(void));
 
@@ -138,7 +137,6 @@ void considle(void);
 int inttest(int argc, char **argv);
 int idle(int argc, char **argv);
 int threadstest(int argc, char **argv);
-int rxstat(int argc, char **argv);
 int rxstat(int argc, char **argv);
 #endif
 

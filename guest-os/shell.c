@@ -54,7 +54,6 @@ static const struct cmd cmds[] = {
   { "threads",  "lab 3: two threads preempted by the timer tick", threadstest },
   { "idle",     "lab 3: idle N seconds in WFI with a 100 Hz tick", idle },
   { "rxstat",   "lab 3: did console input come by interrupt?", rxstat },
-  { "rxstat",   "lab 3: did console input come by interrupt?", rxstat },
 #endif
 #if LAB >= 4
   { "disktest", "lab 4: virtio-blk disk [basic|reboot|persist|hostile]", disktest },
