@@ -200,7 +200,8 @@ unit:
 #   make lint                  cppcheck + -Wall -Wextra -Werror RISC-V build of every lab config
 #   make fuzz [FUZZTIME=60]    every tests/fuzz_*.c for FUZZTIME seconds each
 #   make fuzz-smoke            the same, briefly (make check)
-.PHONY: lint fuzz fuzz-smoke
+#   make hostile               the hostile-guest suite (tests/hostile) under hv6
+.PHONY: lint fuzz fuzz-smoke hostile
 FUZZTIME ?= 60
 FUZZSMOKE ?= 12
 lint:
@@ -209,6 +210,8 @@ fuzz:
 	@tests/fuzz -t $(FUZZTIME) $(FUZZ)
 fuzz-smoke:
 	@tests/fuzz -t $(FUZZSMOKE)
+hostile: deps all
+	@$(PY) -m grader --suite tests/hostile --out build/grade-hostile
 
 # make check: unit tests, the grader's own tests, every lab graded on this
 # tree (all must pass), then the handout integrity check (reference tree only).
@@ -216,6 +219,7 @@ check: deps
 	@echo "== make check: unit tests"; $(MAKE) --no-print-directory unit
 	@echo "== make check: static checks"; $(MAKE) --no-print-directory lint
 	@echo "== make check: fuzz targets (smoke)"; $(MAKE) --no-print-directory fuzz-smoke
+	@echo "== make check: hostile guests"; $(MAKE) --no-print-directory hostile
 	@echo "== make check: grader self-tests"; $(PY) -m pytest -q -p no:cacheprovider grader/tests
 	@echo "== make check: bench harness (smoke)"; mkdir -p build && $(PY) tools/bench.py --smoke >build/bench-smoke.log 2>&1 || \
 	  { tail -30 build/bench-smoke.log; exit 1; }; tail -1 build/bench-smoke.log

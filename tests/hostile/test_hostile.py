@@ -1,0 +1,129 @@
+# tests/hostile/test_hostile.py: resource control (DESIGN.md §5, SECURITY.md).
+# Each test runs one of the guest OS's hostile programs (guest-os/hostile.c)
+# under hv6. Pass = the host stays alive (no `hv6: panic`), the guest gets
+# the architectural answer (compared with the native run where the two
+# machines are comparable), and a VM that has to stop stops with one
+# clean `hv6: vm stopped: ...` line.
+import re
+
+from grader import points
+
+NO_PANIC = r"^hv6: panic"
+
+
+def alive(out):
+    out.expect_not(NO_PANIC, "the host panicked")
+    out.expect(r"^hv6: exits: .*total=\d+", "hv6 did not report the VM's end")
+
+
+def done(out, name):
+    mo = out.expect(rf"^hostile: {name} done, (\d+) attempts, (\d+) faults, (\d+) mismatches")
+    assert int(mo[3]) == 0, f"hostile {name}: {mo[3]} mismatches"
+    out.selftest("hostile")
+    return int(mo[1])
+
+
+@points(10)
+def test_wild_min(m):
+    """Loads, stores and fetches all over guest physical space (beyond RAM,
+    where hv6's own memory is on the host; holes; above 2^41) fault exactly
+    as natively; device windows answer or fault; the host survives."""
+    _, hv = m.compare("hostile", bootargs="run=hostile,wild,1500", timeout=60)
+    alive(hv)
+    done(hv, "wild")
+
+
+@points(5)
+def test_wild_all(m):
+    """The same under TRAP=all."""
+    _, hv = m.compare("hostile", bootargs="run=hostile,wild,500,7", trap="all", timeout=60)
+    alive(hv)
+
+
+@points(10)
+def test_csr(m):
+    """Hypervisor and machine CSRs, HLV/HSV/HFENCE from VS and VU: illegal
+    instruction with stval = the bits, as natively; then csrsweep and the
+    seeded SYSTEM-opcode sweep."""
+    for trap in ("min", "all"):
+        _, hv = m.compare("hostile", bootargs="run=hostile,csr", trap=trap, timeout=90)
+        alive(hv)
+        done(hv, "csr")
+
+
+@points(10)
+def test_sbi(m):
+    """Random EIDs/FIDs/arguments, DBCN buffers in host RAM, MMIO, wrapping
+    and huge, bad SRST: hv6 answers as DESIGN.md §1 says and survives."""
+    out = m.run_hv6("run=hostile,sbi,3000", timeout=60)
+    alive(out)
+    done(out, "sbi")
+    out.expect_not(r"^hv6: vm stopped")
+
+
+@points(10)
+def test_mmio(m):
+    """Random widths, offsets and values on every device window in the
+    device tree: the models answer or fault; the host survives."""
+    for trap in ("min", "all"):
+        out = m.run_hv6("run=hostile,mmio,3000", trap=trap, timeout=60)
+        alive(out)
+        done(out, "mmio")
+        out.expect_not(r"^hv6: vm stopped")
+
+
+@points(10)
+def test_storm(m):
+    """200k ecalls, 200k G-stage faults and 200k virtual-instruction exits:
+    every one answered correctly, counts equal to the native run's."""
+    _, hv = m.compare("hostile", bootargs="run=hostile,storm", timeout=120)
+    alive(hv)
+    assert done(hv, "storm") >= 600000
+    hv.expect(r"^hv6: exits: .*sbi=2\d{5}")
+
+
+@points(5)
+def test_mem_small(m):
+    """A 16 MiB guest writes all of its free RAM and reads it back, then
+    probes 64 MiB past the end: access faults, as natively."""
+    _, hv = m.compare("hostile", bootargs="run=hostile,mem", mem="16M", timeout=60)
+    alive(hv)
+    hv.expect(r"^hv6: guest memory: \d+ of 4096 pages backed")
+
+
+@points(10)
+def test_mem_exhaustion(m):
+    """A 1 GiB guest on a 512 MiB host touches all of its RAM: the host runs
+    out of pages and stops the VM with one clean line, never panics."""
+    out = m.run_hv6("run=hostile,mem", mem="1024M", extra="-m 512M", timeout=90)
+    out.expect_not(NO_PANIC, "the host panicked")
+    out.expect(r"^hv6: vm stopped: out of memory")
+    out.expect(r"^hv6: exits: ")
+
+
+@points(10)
+def test_noreturn(m):
+    """A trap handler that never returns: the VM spins, and the host still
+    answers: Ctrl-] opens the monitor, which reports and quits."""
+    with m.session("hv6", bootargs="run=hostile,noreturn", timeout=30) as s:
+        s.expect(r"hostile: noreturn: the trap handler spins")
+        s.expect(r"\n")
+        import time
+        time.sleep(1)
+        s.send(b"\x1d")
+        s.expect(r"hv6> ")
+        s.send(b"info exits\r")
+        s.expect(r"hv6> ")
+        s.send(b"quit\r")
+        s.expect(r"hv6: exits: .*total=\d+")
+    s.output.expect_not(NO_PANIC, "the host panicked")
+
+
+@points(5)
+def test_vstvec0(m):
+    """A trap with stvec = 0 (paging off): hv6 stops the VM with one line."""
+    out = m.run_hv6("run=hostile,vstvec0", timeout=30)
+    out.expect_not(NO_PANIC, "the host panicked")
+    mo = out.expect(r"^hv6: vm stopped: (.*)$")
+    assert "vstvec" in mo[1], f"the diagnostic should name vstvec: {mo[1]}"
+    out.expect(r"^hv6: exits: ")
