@@ -67,9 +67,9 @@ HV_CFLAGS = $(COMMON_CFLAGS) -march=rv64imac_zicsr_zifencei -mabi=lp64 \
 	-DTRAP_ALL=$(if $(filter all,$(TRAP)),1,0) -DSSTC=$(SSTC)
 GUEST_CFLAGS = $(COMMON_CFLAGS) -march=rv64imac_zicsr_zifencei -mabi=lp64
 
-HV_SRCS = $(wildcard kernel/*.c kernel/*.S hyp/*.c hyp/*.S sbi/*.c)
+HV_SRCS = $(wildcard kernel/*.c kernel/*.S hyp/*.c hyp/*.S sbi/*.c lib/*.c)
 HV_OBJS = $(patsubst %,$(K)/%.o,$(basename $(HV_SRCS)))
-GUEST_SRCS = $(wildcard guest-os/*.c guest-os/*.S sbi/*.c)
+GUEST_SRCS = $(wildcard guest-os/*.c guest-os/*.S sbi/*.c lib/*.c)
 GUEST_OBJS = $(patsubst %,$(G)/%.o,$(basename $(GUEST_SRCS)))
 
 .PHONY: all hv6 guest

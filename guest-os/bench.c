@@ -10,7 +10,6 @@
 // Output lines: `bench: <name> <value> <unit>` (all lines are "info"-like
 // timings: never compared between native and hv6).
 #include "guest-os/defs.h"
-#include "guest-os/fdt.h"
 #include "sbi/ecall.h"
 
 #define MiB (1UL << 20)
@@ -90,7 +89,7 @@ b_uart(u64 n)
     printf("bench: uart-read n/a no-uart\n");
     return;
   }
-  volatile u8 *lsr = (volatile u8 *)(plat.uart_base + 5);
+  volatile u8 *lsr = (volatile u8 *)(plat.uart.base + 5);
   u64 t0 = rdinstret();
   for (u64 i = 0; i < n; i++)
     asm volatile("lbu t0, 0(%0)" :: "r"(lsr) : "t0", "memory");

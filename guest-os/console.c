@@ -10,7 +10,7 @@ static int use_dbcn;
 void
 consinit(void)
 {
-  use_dbcn = sbi_has(SBI_EXT_DBCN);
+  use_dbcn = sbi_probe_extension(SBI_EXT_DBCN);
 }
 
 void
@@ -19,7 +19,7 @@ consputc(int c)
   if (use_dbcn)
     sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_WRITE_BYTE, c & 0xff, 0, 0, 0, 0, 0);
   else
-    sbi_putchar(c);
+    sbi_console_putchar(c);
 }
 
 // Write n bytes. DBCN write takes a physical address (§12.1); the guest's
@@ -29,7 +29,7 @@ conswrite(const char *s, int n)
 {
   if (!use_dbcn) {
     for (int i = 0; i < n; i++)
-      sbi_putchar(s[i]);
+      sbi_console_putchar(s[i]);
     return;
   }
   while (n > 0) {
@@ -49,5 +49,5 @@ consgetc(void)
   if (uartcons_active())
     return uartcons_getc();   // filled by the UART's interrupt (plic.c)
 #endif
-  return sbi_getchar();
+  return sbi_console_getchar();
 }

@@ -85,7 +85,7 @@ pass(const char *name, int need, int bit, int set_on_trap)
   t_line("%s: %d CSRs, %d trap", name, nrun, ntrap);
   for (int i = 0; i < 32; i++)
     if (ncause[i])
-      t_line("%s: cause %d (%s): %d", name, i, cause_name(i), ncause[i]);
+      t_line("%s: cause %d (%s): %d", name, i, scause_name(i), ncause[i]);
   if (other)
     t_line("%s: other causes: %d", name, other);
   t_check(badstval == 0, "%s: illegal-instruction traps with stval != instruction: %d", name, badstval);

@@ -10,7 +10,6 @@
 //  - wfi and sfence.vma;
 //  - the SBI calls (SBI spec v2.0), including the error returns.
 #include "guest-os/defs.h"
-#include "guest-os/fdt.h"
 #include "sbi/ecall.h"
 
 #if LAB >= 1
@@ -278,12 +277,12 @@ test_sbi(void)
 
   printf("csrtest: legacy putchar: ");
   for (const char *s = "ok\n"; *s; s++)
-    sbi_putchar(*s);
+    sbi_console_putchar(*s);
 
   // DBCN (SBI v2.0 §12) is absent from older firmware (QEMU 7.2 bundles
   // OpenSBI 1.1): the deterministic line says whether the calls agree with
   // probe_extension; the codes themselves are info lines.
-  int has = sbi_has(SBI_EXT_DBCN);
+  int has = sbi_probe_extension(SBI_EXT_DBCN);
   static const char msg[] = "csrtest: info dbcn write\n";
   struct sbiret w = sbi(SBI_EXT_DBCN, SBI_DBCN_WRITE, sizeof(msg) - 1, (long)msg, 0);
   struct sbiret b = sbi(SBI_EXT_DBCN, SBI_DBCN_WRITE_BYTE, '\n', 0, 0);

@@ -1,9 +1,8 @@
 // defs.h: the guest OS's internal interfaces, one section per file.
 #pragma once
 #include "kernel/riscv.h"
+#include "lib/lib.h"
 #include "guest-os/param.h"
-#include <stdarg.h>
-#include <stddef.h>
 
 struct trapframe;
 
@@ -18,23 +17,11 @@ void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintf(const char *fmt, va_list ap);
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
-// string.c
-void *memset(void *dst, int c, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
-int   memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int   strcmp(const char *a, const char *b);
-int   strncmp(const char *a, const char *b, size_t n);
+// sbi/calls.c: the SBI calls of normal operation
+#include "sbi/calls.h"
 
-// sbi.c
-int  sbi_has(long ext);
-void sbi_putchar(int c);
-int  sbi_getchar(void);
-void sbi_shutdown(void) __attribute__((noreturn));
-void sbi_reboot(void) __attribute__((noreturn));
-
-// fdt.c: see fdt.h for struct platform
-void fdtinit(u64 fdt_pa);
+// main.c: the machine as its device tree describes it (lib/fdt.c)
+extern struct fdt_info plat;
 
 // trap.c
 struct trapinfo {
@@ -45,7 +32,6 @@ void kerneltrap(struct trapframe *tf);
 void trap_set_irq_handler(int irq, void (*fn)(void));
 void expect_begin(void);
 int  expect_end(struct trapinfo *first);
-const char *cause_name(u64 scause);
 int  insn_length(u64 pc);
 
 // vm.c
@@ -140,4 +126,3 @@ int threadstest(int argc, char **argv);
 int rxstat(int argc, char **argv);
 #endif
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -14,7 +14,6 @@
 // The disk is tools/run.py's pattern image: sector n holds the 8-byte
 // little-endian value n, 64 times. Tests that write restore the pattern.
 #include "guest-os/defs.h"
-#include "guest-os/fdt.h"
 #include "guest-os/virtio_blk.h"
 #include "sbi/ecall.h"
 

@@ -24,7 +24,6 @@
 // Every program ends with "hostile: <name> done, A attempts, F faults,
 // M mismatches" and the usual "hostile: done, N checks, M failed".
 #include "guest-os/defs.h"
-#include "guest-os/fdt.h"
 #include "sbi/ecall.h"
 
 #if LAB >= 1
@@ -74,7 +73,7 @@ print_causes(const char *what)
 {
   for (u64 c = 0; c < NELEM(ncause); c++)
     if (ncause[c])
-      t_line("%s: cause %ld (%s): %ld", what, c, cause_name(c), ncause[c]);
+      t_line("%s: cause %ld (%s): %ld", what, c, scause_name(c), ncause[c]);
   memset(ncause, 0, sizeof(ncause));
 }
 
@@ -245,12 +244,12 @@ hostile_wild(int argc, char **argv)
   // Loads from every device window, every width: the devices answer or
   // the access faults, as the device model decides (not comparable).
   u64 d0 = attempts, df = faults;
-  struct { u64 base, size; } win[2 + MAXVIRTIO];
+  struct { u64 base, size; } win[2 + FDT_MAX_VIRTIO];
   int nwin = 0;
-  if (plat.uart_base)
-    win[nwin].base = plat.uart_base, win[nwin++].size = plat.uart_size;
-  if (plat.plic_base)
-    win[nwin].base = plat.plic_base, win[nwin++].size = plat.plic_size;
+  if (plat.uart.base)
+    win[nwin].base = plat.uart.base, win[nwin++].size = plat.uart.size;
+  if (plat.plic.base)
+    win[nwin].base = plat.plic.base, win[nwin++].size = plat.plic.size;
   for (int i = 0; i < plat.nvirtio; i++)
     win[nwin].base = plat.virtio[i].base, win[nwin++].size = plat.virtio[i].size;
   for (int w = 0; w < nwin; w++) {
@@ -258,7 +257,7 @@ hostile_wild(int argc, char **argv)
       int width = rand_width();
       u64 off = (rand64() % win[w].size) & ~(u64)(width - 1);
       // Not the PLIC's claim registers: a claim must be completed.
-      if (win[w].base == plat.plic_base && off >= 0x200000 && (off & 0xfff) >= 4 &&
+      if (win[w].base == plat.plic.base && off >= 0x200000 && (off & 0xfff) >= 4 &&
           (off & 0xfff) < 8)
         continue;
       struct trapinfo ti;
@@ -533,21 +532,21 @@ hostile_mmio(int argc, char **argv)
 {
   u64 n = argnum(argc, argv, 2, 2000);
   begin("mmio", argnum(argc, argv, 3, 1));
-  if (plat.uart_base) {
-    volatile u8 *u = (volatile u8 *)plat.uart_base;
+  if (plat.uart.base) {
+    volatile u8 *u = (volatile u8 *)plat.uart.base;
     u8 ier = u[1], lcr = u[3], mcr = u[4], scr = u[7];
     u[3] = lcr | 0x80;
     u8 dll = u[0], dlm = u[1];
     u[3] = lcr;
     uart_lcr = lcr;
-    mmio_fuzz("uart", plat.uart_base, plat.uart_size, n, uart_skip);
+    mmio_fuzz("uart", plat.uart.base, plat.uart.size, n, uart_skip);
     u[3] = lcr | 0x80;
     u[0] = dll, u[1] = dlm;
     u[3] = lcr, u[1] = ier, u[4] = mcr, u[7] = scr;
     u[2] = 0x07;   // FIFOs on and cleared
   }
-  if (plat.plic_base) {
-    volatile u32 *p = (volatile u32 *)plat.plic_base;
+  if (plat.plic.base) {
+    volatile u32 *p = (volatile u32 *)plat.plic.base;
     static u32 prio[128];
     u32 ndev = plat.plic_ndev < 128 ? plat.plic_ndev : 127, en[2][4], th[2];
     for (u32 i = 1; i <= ndev; i++)
@@ -557,7 +556,7 @@ hostile_mmio(int argc, char **argv)
         en[c][w] = p[(0x2000 + 0x80 * c) / 4 + w];
       th[c] = p[(0x200000 + 0x1000 * c) / 4];
     }
-    mmio_fuzz("plic", plat.plic_base, plat.plic_size, n, plic_skip);
+    mmio_fuzz("plic", plat.plic.base, plat.plic.size, n, plic_skip);
     // Claim and complete whatever the random writes made pending.
     for (int k = 0; k < 64; k++) {
       u32 irq = p[0x201004 / 4];

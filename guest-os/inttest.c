@@ -7,7 +7,6 @@
 // deterministic; timings only decide pass or fail. Also `idle N`: sleep N
 // seconds in WFI with a 100 Hz tick (the exit counters show the cost).
 #include "guest-os/defs.h"
-#include "guest-os/fdt.h"
 #include "guest-os/uart.h"
 #include "sbi/ecall.h"
 
@@ -88,7 +87,7 @@ spin_ms(u64 ms, volatile u64 *flag)
 static void
 test_ipi(void)
 {
-  t_check(sbi_has(SBI_EXT_IPI), "probe IPI: present");
+  t_check(sbi_probe_extension(SBI_EXT_IPI), "probe IPI: present");
   trap_set_irq_handler(IRQ_S_SOFT, soft_intr);
   csr_clear(sip, SIP_SSIP);
   nsoft = 0;
@@ -159,7 +158,7 @@ static int enough_ticks(void) { return ticks >= NTICKS; }
 static void
 test_timer(void)
 {
-  t_check(sbi_has(SBI_EXT_TIME), "probe TIME: present");
+  t_check(sbi_probe_extension(SBI_EXT_TIME), "probe TIME: present");
   if (timer_source() == TIMER_NONE) {
     t_line("no timer: timer tests skipped");
     return;
@@ -248,7 +247,7 @@ static void
 test_fences(void)
 {
   struct sbiret r;
-  t_check(sbi_has(SBI_EXT_RFNC) && sbi_has(SBI_EXT_HSM), "probe RFNC, HSM: present");
+  t_check(sbi_probe_extension(SBI_EXT_RFNC) && sbi_probe_extension(SBI_EXT_HSM), "probe RFNC, HSM: present");
   r = sbi_ecall(SBI_EXT_RFNC, SBI_RFNC_FENCE_I, 1, 0, 0, 0, 0, 0);
   t_check(r.error == 0, "remote fence.i on hart 0: error %ld", r.error);
   r = sbi_ecall(SBI_EXT_RFNC, SBI_RFNC_SFENCE_VMA, 1, 0, 0, ~0UL, 0, 0);
@@ -278,7 +277,7 @@ static void
 thre_intr(void)
 {
   u32 irq = plic_claim();
-  if (irq == plat.uart_irq) {
+  if (irq == plat.uart.irq) {
     nthre++;
     (void)uart_read(UART_IIR);             // acknowledges THRE
     uart_write(UART_IER, uart_read(UART_IER) & ~IER_ETBEI);
@@ -290,11 +289,11 @@ thre_intr(void)
 static void
 test_plic(void)
 {
-  if (!plic_present() || !uart_present() || plat.uart_irq == 0) {
+  if (!plic_present() || !uart_present() || plat.uart.irq == 0) {
     t_line("no PLIC or UART interrupt: PLIC tests skipped");
     return;
   }
-  u32 irq = plat.uart_irq;
+  u32 irq = plat.uart.irq;
   u8 ier = uart_read(UART_IER);
   int r[16], n = 0;
 #define SEIP() pending(IRQ_S_EXT, 0)

@@ -7,4 +7,3 @@
 #define USTACK_VA   0x1000100000UL  // top of the one-page U-mode stack
 #define MAXARGS     8               // shell: arguments per command
 #define MAXLINE     128             // shell: characters per line
-#define MAXVIRTIO   8               // virtio-mmio slots remembered from the FDT

@@ -10,7 +10,6 @@
 //    access faults (causes 1/5/7), which hv6 must reproduce;
 //  - the ns16550a UART's registers behave like the real device.
 #include "guest-os/defs.h"
-#include "guest-os/fdt.h"
 #include "guest-os/uart.h"
 
 #if LAB >= 2
@@ -67,7 +66,7 @@ fault(const char *what, u64 va, u64 got, u64 want)
     t_check(want == ~0UL, "%s 0x%lx: no fault", what, va);
   else
     t_check(got == want, "%s 0x%lx: cause %ld (%s)%s", what, va, got & 0xffff,
-            cause_name(got & 0xffff), got >> 16 ? " stval wrong" : "");
+            scause_name(got & 0xffff), got >> 16 ? " stval wrong" : "");
 }
 
 static void

@@ -7,7 +7,6 @@
 // fills a ring that consgetc() reads, and the shell sleeps in WFI while it
 // waits for a key (considle). Otherwise input is polled through SBI.
 #include "guest-os/defs.h"
-#include "guest-os/fdt.h"
 #include "guest-os/uart.h"
 
 #if LAB >= 3
@@ -24,13 +23,13 @@
 static volatile u32 *
 reg(u64 off)
 {
-  return (volatile u32 *)(plat.plic_base + off);
+  return (volatile u32 *)(plat.plic.base + off);
 }
 
 int
 plic_present(void)
 {
-  return plat.plic_base != 0;
+  return plat.plic.base != 0;
 }
 
 void
@@ -102,7 +101,7 @@ plic_intr(void)
 {
   u32 irq;
   while ((irq = plic_claim()) != 0) {
-    if (irq == plat.uart_irq)
+    if (irq == plat.uart.irq)
       uart_rx_intr();
     plic_complete(irq);
   }
@@ -111,12 +110,12 @@ plic_intr(void)
 void
 plicinit(void)
 {
-  if (!plic_present() || !uart_present() || plat.uart_irq == 0)
+  if (!plic_present() || !uart_present() || plat.uart.irq == 0)
     return;
   trap_set_irq_handler(IRQ_S_EXT, plic_intr);
   plic_set_threshold(0);
-  plic_set_priority(plat.uart_irq, 1);
-  plic_enable(plat.uart_irq, 1);
+  plic_set_priority(plat.uart.irq, 1);
+  plic_enable(plat.uart.irq, 1);
   uart_write(UART_IER, IER_ERBFI);
   active = 1;
 }

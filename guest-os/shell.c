@@ -27,14 +27,14 @@ static int
 poweroff(int argc, char **argv)
 {
   (void)argc, (void)argv;
-  sbi_shutdown();
+  sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE);
 }
 
 static int
 reboot(int argc, char **argv)
 {
   (void)argc, (void)argv;
-  sbi_reboot();
+  sbi_system_reset(SBI_SRST_TYPE_COLD_REBOOT, SBI_SRST_REASON_NONE);
 }
 
 static const struct cmd cmds[] = {
@@ -171,7 +171,7 @@ shell(const char *bootargs)
       printf("$ %s\n", cmd);
       runcmd(cmd);
     }
-    sbi_shutdown();
+    sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE);
   }
   for (;;) {
     printf("$ ");

@@ -18,7 +18,6 @@
 // quit QEMU; a new run with RESTORE= resumes it and only the restored run
 // prints "snaptest: verdict continuity ok".
 #include "guest-os/defs.h"
-#include "guest-os/fdt.h"
 #include "guest-os/virtio_blk.h"
 
 #if LAB >= 5

@@ -120,7 +120,7 @@ syssweep(int argc, char **argv)
   t_line("%d words, %d do not trap", NWORDS, none);
   for (int i = 0; i < 32; i++)
     if (ncause[i])
-      t_line("cause %d (%s): %d", i, cause_name(i), ncause[i]);
+      t_line("cause %d (%s): %d", i, scause_name(i), ncause[i]);
   if (other)
     t_line("other causes: %d", other);
   t_check(badstval == 0, "illegal-instruction traps with stval != instruction: %d", badstval);

@@ -7,7 +7,6 @@
 // The tick is off until a command starts it (timer_start), so that the
 // other self-tests see exactly the machine state they expect.
 #include "guest-os/defs.h"
-#include "guest-os/fdt.h"
 #include "sbi/ecall.h"
 
 #if LAB >= 3
@@ -17,25 +16,14 @@ static u64 interval, next;   // timebase units per tick; deadline of the next ti
 static int source;           // TIMER_NONE, TIMER_SBI or TIMER_SSTC
 static void (*tick_hook)(void);
 
-// Does riscv,isa name the multi-letter extension ext ("_sstc")?
-static int
-isa_has(const char *ext)
-{
-  int n = strlen(ext);
-  for (const char *p = plat.isa; p && *p; p++)
-    if (*p == '_' && strncmp(p + 1, ext, n) == 0 && (p[n + 1] == '_' || p[n + 1] == 0))
-      return 1;
-  return 0;
-}
-
 void
 timerinit(void)
 {
   if (plat.timebase == 0)
     plat.timebase = 10000000;
-  if (isa_has("sstc"))
+  if (fdt_isa_has(plat.isa, "sstc"))
     source = TIMER_SSTC;
-  else if (sbi_has(SBI_EXT_TIME))
+  else if (sbi_probe_extension(SBI_EXT_TIME))
     source = TIMER_SBI;
   trap_set_irq_handler(IRQ_S_TIMER, timer_intr);
 }
@@ -59,7 +47,7 @@ timer_set(u64 t)
   if (source == TIMER_SSTC)
     csr_write(CSR_STIMECMP, t);
   else if (source == TIMER_SBI)
-    sbi_ecall(SBI_EXT_TIME, SBI_TIME_SET_TIMER, t, 0, 0, 0, 0, 0);
+    sbi_set_timer(t);
 }
 
 // The periodic tick: hz ticks per second, hook() after each (or none).

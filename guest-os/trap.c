@@ -61,46 +61,6 @@ insn_length(u64 pc)
   return (*(volatile u16 *)pc & 3) == 3 ? 4 : 2;
 }
 
-static const char *const causes[] = {
-  [EXC_INST_MISALIGNED] = "instruction address misaligned",
-  [EXC_INST_ACCESS] = "instruction access fault",
-  [EXC_ILLEGAL_INST] = "illegal instruction",
-  [EXC_BREAKPOINT] = "breakpoint",
-  [EXC_LOAD_MISALIGNED] = "load address misaligned",
-  [EXC_LOAD_ACCESS] = "load access fault",
-  [EXC_STORE_MISALIGNED] = "store/AMO address misaligned",
-  [EXC_STORE_ACCESS] = "store/AMO access fault",
-  [EXC_ECALL_U] = "environment call from U-mode",
-  [EXC_ECALL_S] = "environment call from S-mode",
-  [EXC_INST_PAGE_FAULT] = "instruction page fault",
-  [EXC_LOAD_PAGE_FAULT] = "load page fault",
-  [EXC_STORE_PAGE_FAULT] = "store/AMO page fault",
-  [18] = "software check",
-  [19] = "hardware error",
-};
-
-static const char *const interrupts[] = {
-  [IRQ_S_SOFT] = "supervisor software interrupt",
-  [IRQ_S_TIMER] = "supervisor timer interrupt",
-  [IRQ_S_EXT] = "supervisor external interrupt",
-  [13] = "counter overflow interrupt",
-};
-
-// scause in words (priv spec v1.12 table 4.2).
-const char *
-cause_name(u64 scause)
-{
-  u64 code = scause & ~SCAUSE_INTR;
-  const char *s = NULL;
-  if (scause & SCAUSE_INTR) {
-    if (code < NELEM(interrupts))
-      s = interrupts[code];
-  } else if (code < NELEM(causes)) {
-    s = causes[code];
-  }
-  return s ? s : "reserved";
-}
-
 void
 kerneltrap(struct trapframe *tf)
 {
@@ -129,6 +89,6 @@ kerneltrap(struct trapframe *tf)
     return;
   }
   printf("hv6-guest: unexpected trap: scause 0x%lx (%s) sepc 0x%lx stval 0x%lx\n",
-         tf->scause, cause_name(tf->scause), tf->sepc, tf->stval);
-  sbi_shutdown();
+         tf->scause, scause_name(tf->scause), tf->sepc, tf->stval);
+  sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE);
 }

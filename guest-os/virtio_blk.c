@@ -8,7 +8,6 @@
 // ring (the guest has no PLIC driver; the avail ring asks for no
 // interrupts).
 #include "guest-os/defs.h"
-#include "guest-os/fdt.h"
 #include "guest-os/virtio_blk.h"
 
 struct vbd vbd;
@@ -35,7 +34,7 @@ vbd_reset(void)
 int
 vbd_init(void)
 {
-  struct virtio_slot *best = 0;
+  struct fdt_dev *best = 0;
   for (int i = 0; i < plat.nvirtio; i++) {
     volatile u32 *r = (volatile u32 *)plat.virtio[i].base;
     if (r[VIRTIO_MMIO_MAGIC_VALUE / 4] == VIRTIO_MMIO_MAGIC &&

@@ -10,14 +10,12 @@
 // A and D are set in every leaf so that no access depends on whether the
 // (possibly virtual) hardware updates them or raises a page fault (§4.3.1).
 #include "guest-os/defs.h"
-#include "guest-os/fdt.h"
 
 extern char _entry[], etext[], jit[], ejit[], end[];
 
 #define LEVELSHIFT(l) (PGSHIFT + 9 * (l))
 #define LEVELSIZE(l)  (1UL << LEVELSHIFT(l))
 #define VPN(va, l)    (((va) >> LEVELSHIFT(l)) & 0x1ff)
-#define ROUNDUP(x, a) (((x) + (a) - 1) & ~((a) - 1))
 
 static u64 ptpool[NPTPAGES][512] __attribute__((aligned(PGSIZE)));
 static int ptused;
@@ -122,10 +120,10 @@ kvminit(void)
   if (ramend > kend)
     vm_map(kend, kend, ramend - kend, PTE_R | PTE_W);
 
-  if (plat.uart_base)
-    vm_map(plat.uart_base, plat.uart_base, plat.uart_size, PTE_R | PTE_W);
-  if (plat.plic_base)
-    vm_map(plat.plic_base, plat.plic_base, plat.plic_size, PTE_R | PTE_W);
+  if (plat.uart.base)
+    vm_map(plat.uart.base, plat.uart.base, plat.uart.size, PTE_R | PTE_W);
+  if (plat.plic.base)
+    vm_map(plat.plic.base, plat.plic.base, plat.plic.size, PTE_R | PTE_W);
   for (int i = 0; i < plat.nvirtio; i++)
     vm_map(plat.virtio[i].base, plat.virtio[i].base, plat.virtio[i].size, PTE_R | PTE_W);
 

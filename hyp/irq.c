@@ -10,7 +10,7 @@ void hostirq_handle(struct vcpu *v)
   u32 irq;
   int uart = 0;
   while ((irq = plic_claim()) != 0) {
-    if (irq == platform.uart_irq) {
+    if (irq == platform.uart.irq) {
       console_intr();
       uart = 1;
     }

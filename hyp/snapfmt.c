@@ -12,28 +12,6 @@
 #endif
 #include "hyp/snapfmt.h"
 
-// Table-driven CRC-32 (IEEE, reflected 0xEDB88320): the same value as
-// kernel/string.c's crc32() and Python's zlib.crc32, about 8 times faster,
-// which matters for 64 MiB of guest RAM under QEMU's TCG.
-static u32 crc_table[256];
-
-u32 snap_crc32(u32 crc, const void *buf, size_t n)
-{
-  if (crc_table[1] == 0) {
-    for (u32 i = 0; i < 256; i++) {
-      u32 c = i;
-      for (int k = 0; k < 8; k++)
-        c = (c >> 1) ^ (0xEDB88320U & -(c & 1));
-      crc_table[i] = c;
-    }
-  }
-  const u8 *p = buf;
-  crc = ~crc;
-  while (n--)
-    crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-  return ~crc;
-}
-
 int snap_name_ok(const char *name)
 {
   size_t n = 0;
@@ -66,7 +44,7 @@ void snap_dir_seal(struct snap_dir *d)
   memcpy(d->magic, SNAP_DIR_MAGIC, 8);
   d->version = SNAP_VERSION;
   d->crc = 0;
-  d->crc = snap_crc32(0, d, sizeof(*d));
+  d->crc = crc32(0, d, sizeof(*d));
 }
 
 // A directory block is used only if everything in it makes sense:
@@ -78,7 +56,7 @@ int snap_dir_valid(const struct snap_dir *d, u64 nblocks)
   memcpy(&c, d, sizeof(c));
   c.crc = 0;
   if (memcmp(d->magic, SNAP_DIR_MAGIC, 8) != 0 || d->version != SNAP_VERSION ||
-      snap_crc32(0, &c, sizeof(c)) != d->crc || d->nent > SNAP_MAXENT ||
+      crc32(0, &c, sizeof(c)) != d->crc || d->nent > SNAP_MAXENT ||
       d->nblocks != nblocks)
     return 0;
   for (u32 i = 0; i < d->nent; i++) {
@@ -112,7 +90,7 @@ void snap_hdr_seal(struct snap_hdr *h)
   h->version = SNAP_VERSION;
   h->hdr_size = sizeof(*h);
   h->hdr_crc = 0;
-  h->hdr_crc = snap_crc32(0, h, sizeof(*h));
+  h->hdr_crc = crc32(0, h, sizeof(*h));
 }
 
 int snap_hdr_check(const struct snap_hdr *h, char *err, size_t errlen)
@@ -129,7 +107,7 @@ int snap_hdr_check(const struct snap_hdr *h, char *err, size_t errlen)
              h->version, SNAP_VERSION);
     return -1;
   }
-  if (snap_crc32(0, &c, sizeof(c)) != h->hdr_crc) {
+  if (crc32(0, &c, sizeof(c)) != h->hdr_crc) {
     snprintf(err, errlen, "snapshot header is corrupt (CRC mismatch)");
     return -1;
   }
@@ -179,8 +157,8 @@ static void snapw_drain(struct snapstream *s)
 void snapw_put(struct snapstream *s, const void *p, u64 n)
 {
   const u8 *src = p;
-  s->crc_all = snap_crc32(s->crc_all, p, n);
-  s->crc_sec = snap_crc32(s->crc_sec, p, n);
+  s->crc_all = crc32(s->crc_all, p, n);
+  s->crc_sec = crc32(s->crc_sec, p, n);
   s->done += n;
   while (n > 0 && !s->err) {
     u64 k = SNAP_IOBUF - s->fill;
@@ -251,8 +229,8 @@ int snapr_get(struct snapstream *s, void *p, u64 n)
       memcpy(dst, s->buf + s->pos, k);
       dst += k;
     }
-    s->crc_all = snap_crc32(s->crc_all, s->buf + s->pos, k);
-    s->crc_sec = snap_crc32(s->crc_sec, s->buf + s->pos, k);
+    s->crc_all = crc32(s->crc_all, s->buf + s->pos, k);
+    s->crc_sec = crc32(s->crc_sec, s->buf + s->pos, k);
     s->pos += k;
     n -= k;
   }

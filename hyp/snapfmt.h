@@ -29,8 +29,7 @@
 // the header has its own CRC; the directory entry holds the length and a
 // CRC of the whole stream. Any single changed byte is detected.
 #pragma once
-#include "kernel/riscv.h"
-#include <stddef.h>
+#include "lib/lib.h"      // crc32, string functions
 
 #define SNAP_BLK          4096UL
 #define SNAP_DIR_BLOCKS   2           // directory copies A and B
@@ -133,7 +132,6 @@ struct snap_vcpu {
 };
 
 // ---- pure functions (snapfmt.c) ----
-u32  snap_crc32(u32 crc, const void *buf, size_t n);   // == crc32() of string.c
 int  snap_name_ok(const char *name);                   // 1..31 of [A-Za-z0-9._-]
 void snap_dir_seal(struct snap_dir *d);
 int  snap_dir_valid(const struct snap_dir *d, u64 nblocks);

@@ -121,7 +121,7 @@ static int disk_identity(struct vm *vm, struct snap_hdr *h)
       n = sizeof(diskbuf) / 512;
     if (vblk_rw_buf(d, 0, s, diskbuf, n * 512) != 0)
       return ERR("I/O error reading the guest disk");
-    crc = snap_crc32(crc, diskbuf, n * 512);
+    crc = crc32(crc, diskbuf, n * 512);
     s += n;
   }
   h->disk_crc = crc;

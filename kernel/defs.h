@@ -2,30 +2,12 @@
 // ones hyp/ is allowed to use. One header, as in xv6.
 #pragma once
 #include "kernel/riscv.h"
-#include <stddef.h>
-#include <stdarg.h>
+#include "lib/lib.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define ROUNDUP(x, a)   (((x) + (a) - 1) & ~((u64)(a) - 1))
-#define ROUNDDOWN(x, a) ((x) & ~((u64)(a) - 1))
-
-// printf.c
+// printf.c (formatting: lib/format.c)
 int  printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int  vprintf(const char *fmt, va_list ap);
-int  snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-
-// string.c
-void *memset(void *dst, int c, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-int   memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int   strcmp(const char *a, const char *b);
-int   strncmp(const char *a, const char *b, size_t n);
-char *strncpy_safe(char *dst, const char *src, size_t n);
-u32   crc32(u32 crc, const void *buf, size_t n);
 
 // uart.c: the host console
 void uart_init(u64 base);
@@ -49,21 +31,8 @@ u64   kalloc_free_pages(void);
 int   kalloc_owns(u64 pa);                   // pa is allocator-managed RAM
 void  kalloc_reserve(u64 pa, u64 len);       // never hand out [pa, pa+len)
 
-// fdt.c: read the device tree OpenSBI passed us
-struct fdt_dev {
-  u64 base, size;
-  u32 irq;
-};
-int  fdt_init(void *fdt);
-u64  fdt_size(void);
-int  fdt_memory(u64 *base, u64 *size);
-int  fdt_find_compatible(const char *compat, int nth, struct fdt_dev *dev);
-u64  fdt_timebase(void);
-const char *fdt_isa(void);
-
 // trap.c: traps taken by host code itself (always a bug: panic)
 void trap_init(void);
-const char *scause_name(u64 scause);
 
 // timer.c: the host's one timer, multiplexed by hyp/vtimer.c
 void timer_init(void);
@@ -78,16 +47,8 @@ void plic_enable(u32 irq);
 u32  plic_claim(void);
 void plic_complete(u32 irq);
 
-// platform.c: the host board as found in the device tree
-struct platform {
-  u64 ram_base, ram_size;
-  u64 uart_base;
-  u32 uart_irq;
-  u64 plic_base;
-  struct fdt_dev virtio[8];
-  int nvirtio;
-};
-extern struct platform platform;
+// platform.c: the host board as its device tree (lib/fdt.c) describes it
+extern struct fdt_info platform;
 void platform_init(void *fdt);
 void platform_poweroff(int failure) __attribute__((noreturn));
 

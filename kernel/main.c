@@ -8,42 +8,31 @@
 
 extern char kernel_end[];
 
-// The single-letter part of riscv,isa ("rv64imafdch_zicsr...") names 'h'
-// when the hart implements the hypervisor extension (priv spec §8).
-static int isa_has_h(const char *isa)
-{
-  if (strncmp(isa, "rv64", 4) != 0)
-    return 0;
-  for (const char *p = isa + 4; *p && *p != '_'; p++)
-    if (*p == 'h')
-      return 1;
-  return 0;
-}
-
 void main(u64 hartid, void *fdt)
 {
   platform_init(fdt);
-  uart_init(platform.uart_base);
+  uart_init(platform.uart.base);
   printf("hv6: hypervisor starting (hart %ld, %ld MiB RAM)\n", hartid,
-         platform.ram_size >> 20);
-  if (!isa_has_h(fdt_isa())) {
+         platform.mem_size >> 20);
+  // The hypervisor extension is the letter h in riscv,isa (priv spec §8).
+  if (!fdt_isa_has(platform.isa, "h")) {
     printf("hv6: this CPU has no H-extension (riscv,isa = \"%s\"); "
-           "hv6 needs QEMU >= 7.2 with -cpu rv64 (h=true)\n", fdt_isa());
+           "hv6 needs QEMU >= 7.2 with -cpu rv64 (h=true)\n", platform.isa);
     platform_poweroff(1);
   }
   trap_init();
   // The host never runs floating point (-mabi=lp64), but the guest may:
   // with V=1 both sstatus.FS and vsstatus.FS must be non-Off (§8.2.1).
   csr_set(sstatus, SSTATUS_FS);
-  kinit((u64)kernel_end, platform.ram_base + platform.ram_size);
+  kinit((u64)kernel_end, platform.mem_base + platform.mem_size);
   // The boot configuration and guest image sit in host RAM where QEMU's
   // loader put them; keep the allocator off them.
   kalloc_reserve(BOOTCFG_PA, BOOTCFG_MAX);
-  kalloc_reserve((u64)fdt, fdt_size());
+  kalloc_reserve((u64)fdt, platform.fdt_size);
   timer_init();
-  if (platform.plic_base) {
-    plic_init(platform.plic_base);
-    plic_enable(platform.uart_irq);
+  if (platform.plic.base) {
+    plic_init(platform.plic.base);
+    plic_enable(platform.uart.irq);
     uart_enable_rx_intr();
     csr_set(sie, SIP_SEIP | SIP_STIP);
   }

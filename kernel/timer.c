@@ -7,23 +7,12 @@
 int host_has_sstc;
 static u64 freq;
 
-// Does the ISA string name an extension, e.g. "_sstc"? (multi-letter
-// extensions are '_'-separated, riscv,isa binding.)
-static int isa_has(const char *isa, const char *ext)
-{
-  size_t n = strlen(ext);
-  for (const char *p = isa; *p; p++)
-    if (*p == '_' && strncmp(p + 1, ext, n) == 0 && (p[n + 1] == '_' || p[n + 1] == 0))
-      return 1;
-  return 0;
-}
-
 void timer_init(void)
 {
-  freq = fdt_timebase();
+  freq = platform.timebase;
   if (freq == 0)
     freq = 10000000;   // QEMU virt's timebase
-  host_has_sstc = isa_has(fdt_isa(), "sstc");
+  host_has_sstc = fdt_isa_has(platform.isa, "sstc");
   timer_set(~0UL);
 }
 

@@ -1,6 +1,7 @@
 // fake_host.c: the host kernel as hyp/ sees it, faked for host-native
 // unit tests and fuzzers (tests/, built with -DHOST_TEST). printf and the
-// string functions are the C library's; this file supplies the rest:
+// string functions are the C library's, crc32 and strncpy_safe lib/'s
+// (name lib/crc32.c lib/string.c in SOURCES); this file supplies the rest:
 // panic -> abort, the page allocator from a bounded pool of separately
 // malloc'd pages (so AddressSanitizer guards every page's edges), the
 // console, the timer, a fake CSR file (kernel/riscv.h maps csr_read etc.
@@ -35,30 +36,6 @@ WEAK void panic(const char *fmt, ...)
   va_end(ap);
   fprintf(stderr, "\n");
   abort();
-}
-
-// ---- string.c (the C library has the rest) ----
-WEAK char *strncpy_safe(char *dst, const char *src, size_t n)
-{
-  if (n == 0)
-    return dst;
-  size_t i = 0;
-  for (; i + 1 < n && src[i]; i++)
-    dst[i] = src[i];
-  dst[i] = 0;
-  return dst;
-}
-
-WEAK u32 crc32(u32 crc, const void *buf, size_t n)
-{
-  const u8 *p = buf;
-  crc = ~crc;
-  while (n--) {
-    crc ^= *p++;
-    for (int k = 0; k < 8; k++)
-      crc = (crc >> 1) ^ (0xedb88320U & -(crc & 1));
-  }
-  return ~crc;
 }
 
 // ---- uart.c / console.c ----

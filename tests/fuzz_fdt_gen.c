@@ -12,8 +12,8 @@
 // value inside it, every name offset inside the strings block and its
 // string NUL-terminated there, nodes balanced, FDT_END last; the
 // /chosen/bootargs and /memory reg properties say what the VM has; and
-// kernel/fdt.c (the host's reader) finds the same memory.
-// SOURCES: hyp/fdt_gen.c kernel/fdt.c tests/fake_host.c
+// lib/fdt.c (the reader host and guest share) finds the same memory.
+// SOURCES: hyp/fdt_gen.c lib/fdt.c tests/fake_host.c lib/crc32.c lib/string.c
 #include "hyp/hyp.h"
 #include "tests/fake_host.h"
 #include "tests/fuzz.h"
@@ -143,12 +143,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (n > 0) {
     struct seen sn = { 0, 0, 0, 0, 0 };
     strict_parse(buf, n, &cfg, mem, &sn);
-    // The host's own reader (kernel/fdt.c) agrees about memory.
-    u64 base = 0, msize = 0;
-    FUZZ_CHECK(fdt_init(buf) == 0 && fdt_memory(&base, &msize) == 0 && base == GUEST_RAM_BASE &&
-               msize == mem, "kernel/fdt.c reads memory 0x%lx+0x%lx", (unsigned long)base,
-               (unsigned long)msize);
-    FUZZ_CHECK(fdt_timebase() == tb, "timebase %lu, want %u", (unsigned long)fdt_timebase(), tb);
+    // The reader host and guest share (lib/fdt.c) agrees about memory.
+    struct fdt_info fi;
+    const char *why = "";
+    FUZZ_CHECK(fdt_parse(buf, &fi, &why) == 0 && fi.mem_base == GUEST_RAM_BASE &&
+               fi.mem_size == mem, "lib/fdt.c: %s; memory 0x%lx+0x%lx", why,
+               (unsigned long)fi.mem_base, (unsigned long)fi.mem_size);
+    FUZZ_CHECK(fi.timebase == tb, "timebase %lu, want %u", (unsigned long)fi.timebase, tb);
   } else {
     // With vm.c's 16 KiB buffer the tree always fits.
     FUZZ_CHECK(cap < 16384, "fdt_generate failed with cap %lu", (unsigned long)cap);

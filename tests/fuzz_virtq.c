@@ -10,7 +10,7 @@
 // Invariants: no memory error (ASan); the backend is only handed host
 // addresses that back guest RAM; the used index never moves further than
 // the requests made available; a device that needs reset serves nothing.
-// SOURCES: hyp/virtio_mmio.c hyp/virtio_blk.c hyp/gmem.c tests/fake_host.c
+// SOURCES: hyp/virtio_mmio.c hyp/virtio_blk.c hyp/gmem.c tests/fake_host.c lib/crc32.c lib/string.c
 #include "tests/virtq_env.h"
 #include "tests/fuzz.h"
 

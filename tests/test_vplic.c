@@ -1,7 +1,7 @@
 // test_vplic.c: the virtual PLIC's state machine (hyp/vplic.c, lab 3):
 // register map, gateway, claim/complete, threshold, the VSEIP line, and
 // every offset written with hostile values.
-// SOURCES: hyp/vplic.c tests/fake_host.c
+// SOURCES: hyp/vplic.c tests/fake_host.c lib/crc32.c lib/string.c
 #include "hyp/hyp.h"
 #include "tests/check.h"
 #include "tests/fake_host.h"

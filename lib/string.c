@@ -1,7 +1,10 @@
-// string.c: the few libc routines the host kernel needs, plus CRC-32
-// (snapshots and the boot configuration are checksummed with it).
-#include "kernel/defs.h"
+// string.c: the C library's memory and string functions, for programs
+// that have no C library (the host kernel and the guest OS; GCC may also
+// emit memset/memcpy calls for struct copies). Host-native test builds
+// (HOST_TEST) use the real C library's and take only strncpy_safe here.
+#include "lib/lib.h"
 
+#ifndef HOST_TEST
 void *memset(void *dst, int c, size_t n)
 {
   u8 *d = dst;
@@ -81,6 +84,7 @@ int strncmp(const char *a, const char *b, size_t n)
     n--, a++, b++;
   return n == 0 ? 0 : (u8)*a - (u8)*b;
 }
+#endif
 
 // Copy at most n-1 characters and always NUL-terminate.
 char *strncpy_safe(char *dst, const char *src, size_t n)
@@ -92,19 +96,4 @@ char *strncpy_safe(char *dst, const char *src, size_t n)
     dst[i] = src[i];
   dst[i] = 0;
   return dst;
-}
-
-// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the same value as
-// Python's zlib.crc32, so tools/ can compute it too. Bitwise: small and
-// clear; snapshot pages are few enough that speed does not matter here.
-u32 crc32(u32 crc, const void *buf, size_t n)
-{
-  const u8 *p = buf;
-  crc = ~crc;
-  for (size_t i = 0; i < n; i++) {
-    crc ^= p[i];
-    for (int k = 0; k < 8; k++)
-      crc = (crc >> 1) ^ (0xEDB88320U & -(crc & 1));
-  }
-  return ~crc;
 }
