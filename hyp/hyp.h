@@ -176,6 +176,11 @@ void stage2_destroy(struct vm *vm);               // free tables and guest RAM
 u64  stage2_hgatp(struct vm *vm);
 int  stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u64 perm);
 u64  stage2_translate(struct vm *vm, u64 gpa);   // hpa, or 0 if unmapped
+u64  stage2_level_size(int level);                // 4K, 2M, 1G for 0, 1, 2
+u64  stage2_index(u64 gpa, int level);            // gpa's entry in a level-N table
+typedef void (*stage2_leaf_fn)(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg);
+void stage2_each_leaf(struct vm *vm, stage2_leaf_fn fn, void *arg);
+u64 *stage2_leaf(struct vm *vm, u64 gpa, int *level);   // leaf PTE, or 0
 void stage2_fault(struct vcpu *v);
 
 // mmio.c

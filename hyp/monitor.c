@@ -177,14 +177,9 @@ static int cmd_exits(struct vm *vm, int argc, char **argv)
 
 // ---- info stage2 ----
 // The G-stage tables as the hardware walks them (priv spec §8.5): a 2048-
-// entry root (GPA bits 40:30), then 512-entry tables (29:21, 20:12). Only
-// tables in memory the host allocator owns are followed, so a broken
-// table cannot send the monitor into the weeds.
-
-static u64 s2_index(u64 gpa, int level)
-{
-  return (gpa >> (PGSHIFT + 9 * level)) & (level == 2 ? 0x7ff : 0x1ff);
-}
+// entry root (GPA bits 40:30), then 512-entry tables (29:21, 20:12). The
+// one-address walk follows only tables in memory the host allocator owns,
+// so a broken table cannot send the monitor into the weeds.
 
 static const char *s2_size(int level)
 {
@@ -220,7 +215,7 @@ static void run_flush(struct run *r)
 
 static void run_add(struct run *r, u64 gpa, u64 pte, int level)
 {
-  u64 size = PGSIZE << (9 * level), hpa = PTE2PA(pte), flags = pte & 0x3ff;
+  u64 size = stage2_level_size(level), hpa = PTE2PA(pte), flags = pte & 0x3ff;
   r->leaves++;
   r->bytes += size;
   if (r->size && r->level == level && r->pte_flags == flags &&
@@ -232,23 +227,10 @@ static void run_add(struct run *r, u64 gpa, u64 pte, int level)
   *r = (struct run){ gpa, hpa, size, flags, level, r->leaves, r->runs, r->bytes };
 }
 
-static void s2_visit(struct run *r, u64 *table, int level, u64 base)
+static void s2_visit(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg)
 {
-  int n = level == 2 ? 2048 : 512;
-  for (int i = 0; i < n; i++) {
-    u64 pte = table[i];
-    u64 gpa = base + ((u64)i << (PGSHIFT + 9 * level));
-    if (!(pte & PTE_V))
-      continue;
-    if (pte & (PTE_R | PTE_W | PTE_X))
-      run_add(r, gpa, pte, level);
-    else if (level > 0 && kalloc_owns(PTE2PA(pte)))
-      s2_visit(r, (u64 *)PTE2PA(pte), level - 1, gpa);
-    else {
-      run_flush(r);
-      printf("  0x%010lx: bad pte 0x%lx\n", gpa, pte);
-    }
-  }
+  (void)vm;
+  run_add(arg, gpa, *pte, level);
 }
 
 static void s2_walk_one(struct vm *vm, u64 gpa)
@@ -272,7 +254,7 @@ static void s2_walk_one(struct vm *vm, u64 gpa)
   }
   u64 *table = vm->s2root;
   for (int level = 2; level >= 0; level--) {
-    u64 idx = s2_index(gpa, level);
+    u64 idx = stage2_index(gpa, level);
     u64 pte = table[idx];
     printf("  L%d %s[%ld] at 0x%lx: pte 0x%016lx ", level, level == 2 ? "root" : "table",
            idx, (u64)&table[idx], pte);
@@ -284,7 +266,7 @@ static void s2_walk_one(struct vm *vm, u64 gpa)
     if (pte & (PTE_R | PTE_W | PTE_X)) {
       char perm[8];
       s2_perm(pte, perm);
-      u64 off = gpa & ((PGSIZE << (9 * level)) - 1);
+      u64 off = gpa & (stage2_level_size(level) - 1);
       printf("leaf %s %s\n  -> HPA 0x%lx\n", s2_size(level), perm, PTE2PA(pte) + off);
       return;
     }
@@ -318,7 +300,7 @@ static int cmd_stage2(struct vm *vm, int argc, char **argv)
          (hgatp >> HGATP_VMID_SHIFT) & 0x3fff, (u64)vm->s2root);
   printf("  GPA range                    -> HPA         leaves     perm\n");
   struct run r = { 0 };
-  s2_visit(&r, vm->s2root, 2, 0);
+  stage2_each_leaf(vm, s2_visit, &r);
   run_flush(&r);
   printf("%ld leaves in %ld runs, %ld KiB mapped; %ld of %ld RAM pages backed\n",
          r.leaves, r.runs, r.bytes >> 10, vm->pages, vm->ram_size / PGSIZE);

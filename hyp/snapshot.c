@@ -128,51 +128,6 @@ static int disk_identity(struct vm *vm, struct snap_hdr *h)
   return 0;
 }
 
-// ---- G-stage walking (layout in stage2.c: Sv39x4, 16 KiB root) ----
-
-static u64 level_size(int level)
-{
-  return PGSIZE << (9 * level);
-}
-
-typedef void (*leaf_fn)(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg);
-
-static void s2_each(struct vm *vm, u64 *table, int level, u64 base, leaf_fn fn, void *arg)
-{
-  int n = level == 2 ? 2048 : 512;
-  for (int i = 0; i < n; i++) {
-    u64 pte = table[i];
-    u64 gpa = base + (u64)i * level_size(level);
-    if (!(pte & PTE_V))
-      continue;
-    if (pte & (PTE_R | PTE_W | PTE_X))
-      fn(vm, gpa, &table[i], level, arg);
-    else if (level > 0)
-      s2_each(vm, (u64 *)PTE2PA(pte), level - 1, gpa, fn, arg);
-  }
-}
-
-static void ram_each(struct vm *vm, leaf_fn fn, void *arg)
-{
-  if (vm->s2root)
-    s2_each(vm, vm->s2root, 2, 0, fn, arg);
-}
-
-// The 4 KiB leaf PTE of gpa, or 0 (unmapped, or inside a bigger leaf).
-static __attribute__((unused)) u64 *leaf4k(struct vm *vm, u64 gpa)
-{
-  u64 *table = vm->s2root;
-  for (int l = 2; l > 0; l--) {
-    u64 idx = (gpa >> (PGSHIFT + 9 * l)) & (l == 2 ? 2047 : 511);
-    u64 pte = table[idx];
-    if (!(pte & PTE_V) || (pte & (PTE_R | PTE_W | PTE_X)))
-      return 0;
-    table = (u64 *)PTE2PA(pte);
-  }
-  u64 *pte = &table[(gpa >> PGSHIFT) & 511];
-  return (*pte & PTE_V) ? pte : 0;
-}
-
 static u64 page_no(struct vm *vm, u64 gpa)
 {
   (void)vm;
@@ -237,8 +192,8 @@ static void track_start(struct vm *vm, u64 base)
   }
   track.nbits = nbits;
   memset(track.bits, 0, npages * PGSIZE);
-  ram_each(vm, wp_leaf, 0);
-  asm volatile("hfence.gvma zero, zero" ::: "memory");
+  stage2_each_leaf(vm, wp_leaf, 0);
+  hfence_gvma_all();
   track.on = 1;
   track.base = base;
 }
@@ -248,8 +203,9 @@ int snapshot_dirty_fault(struct vm *vm, u64 gpa)
 {
   if (!track.on || !gmem_is_ram(vm, gpa, 1))
     return 0;
-  u64 *pte = leaf4k(vm, gpa);
-  if (pte == 0) {
+  int level;
+  u64 *pte = stage2_leaf(vm, gpa, &level);
+  if (pte == 0 || level != 0) {
     mark(vm, gpa);           // about to be populated: new since the base
     return 0;
   }
@@ -258,7 +214,7 @@ int snapshot_dirty_fault(struct vm *vm, u64 gpa)
   *pte |= PTE_W | PTE_D;
   mark(vm, gpa);
   track.faults++;
-  asm volatile("hfence.gvma %0, zero" :: "r"(ROUNDDOWN(gpa, PGSIZE) >> 2) : "memory");
+  hfence_gvma_gpa(ROUNDDOWN(gpa, PGSIZE));
   return 1;
 }
 
@@ -375,7 +331,7 @@ static void count_leaf(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg)
 {
   (void)pte;
   struct count *c = arg;
-  for (u64 a = gpa; a < gpa + level_size(level); a += PGSIZE)
+  for (u64 a = gpa; a < gpa + stage2_level_size(level); a += PGSIZE)
     if (gmem_is_ram(vm, a, PGSIZE) && (!c->incr || level > 0 || is_dirty(vm, a)))
       c->pages++;
 }
@@ -386,7 +342,7 @@ static void emit_leaf(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg)
 {
   struct emit *e = arg;
   u8 *base = (u8 *)PTE2PA(*pte);
-  for (u64 off = 0; off < level_size(level); off += PGSIZE) {
+  for (u64 off = 0; off < stage2_level_size(level); off += PGSIZE) {
     u64 a = gpa + off;
     if (!gmem_is_ram(vm, a, PGSIZE) || (e->incr && level == 0 && !is_dirty(vm, a)))
       continue;
@@ -416,7 +372,7 @@ static int save(struct vm *vm, const char *name, int full)
   if (!full && track.on && track.base)
     pidx = store_find_id(&dir, track.base);
   struct count c = { 0, pidx >= 0 };
-  ram_each(vm, count_leaf, &c);
+  stage2_each_leaf(vm, count_leaf, &c);
 
   static struct snap_hdr h;
   memset(&h, 0, sizeof(h));
@@ -450,7 +406,7 @@ static int save(struct vm *vm, const char *name, int full)
   snapw_sec_end(&s);
   snapw_sec_begin(&s, SEC_RAM, 1, c.pages * SNAP_RAM_REC);
   struct emit e = { &s, c.incr, 0 };
-  ram_each(vm, emit_leaf, &e);
+  stage2_each_leaf(vm, emit_leaf, &e);
   snapw_sec_end(&s);
   static u8 dev[SNAPDEV_MAX_STATE];
   for (int i = 0; i < nsnapdevs; i++) {
@@ -691,7 +647,7 @@ static void apply(struct vm *vm, const char *name, const int *chain, int n)
     return;
   }
   csr_write(CSR_HGATP, stage2_hgatp(vm));
-  asm volatile("hfence.gvma zero, zero" ::: "memory");
+  hfence_gvma_all();
   u64 pages = 0;
   for (int k = 0; k < n; k++) {
     const struct snap_dirent *e = &dir.ent[chain[k]];

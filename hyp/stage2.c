@@ -49,18 +49,62 @@ static void stage2_flush(u64 gpa)
 }
 
 // Index of gpa in the table at level (2 = root, 0 = last).
-static u64 pt_index(u64 gpa, int level)
+u64 stage2_index(u64 gpa, int level)
 {
   u64 bits = level == 2 ? 11 : 9;
   return (gpa >> (PGSHIFT + 9 * level)) & ((1UL << bits) - 1);
 }
 
-#if SOL >= 2
-static u64 level_size(int level)
+// Bytes mapped by one entry of a table at level.
+u64 stage2_level_size(int level)
 {
   return PGSIZE << (9 * level);
 }
 
+static int is_leaf(u64 pte)
+{
+  return (pte & PTE_V) && (pte & (PTE_R | PTE_W | PTE_X));
+}
+
+static void each_leaf(struct vm *vm, u64 *table, int level, u64 base,
+                      stage2_leaf_fn fn, void *arg)
+{
+  int n = level == 2 ? 2048 : 512;
+  for (int i = 0; i < n; i++) {
+    u64 gpa = base + (u64)i * stage2_level_size(level);
+    if (is_leaf(table[i]))
+      fn(vm, gpa, &table[i], level, arg);
+    else if ((table[i] & PTE_V) && level > 0)
+      each_leaf(vm, (u64 *)PTE2PA(table[i]), level - 1, gpa, fn, arg);
+  }
+}
+
+// Call fn for every leaf of the G-stage tables, in GPA order (the
+// monitor lists them, snapshots save and write-protect them).
+void stage2_each_leaf(struct vm *vm, stage2_leaf_fn fn, void *arg)
+{
+  if (vm->s2root)
+    each_leaf(vm, vm->s2root, 2, 0, fn, arg);
+}
+
+// The leaf PTE that maps gpa and its level, or 0 if none does.
+u64 *stage2_leaf(struct vm *vm, u64 gpa, int *level)
+{
+  u64 *table = vm->s2root;
+  for (int l = 2; table && gpa < (1UL << 41); l--) {
+    u64 *pte = &table[stage2_index(gpa, l)];
+    if (is_leaf(*pte)) {
+      *level = l;
+      return pte;
+    }
+    if (!(*pte & PTE_V) || l == 0)
+      return 0;
+    table = (u64 *)PTE2PA(*pte);
+  }
+  return 0;
+}
+
+#if SOL >= 2
 // The PTE for gpa at the given level, creating the tables above it when
 // alloc is set. Returns 0 if a table is missing (or cannot be allocated),
 // or if a bigger leaf already maps the address.
@@ -68,7 +112,7 @@ static u64 *stage2_walk(struct vm *vm, u64 gpa, int level, int alloc)
 {
   u64 *table = vm->s2root;
   for (int l = 2; l > level; l--) {
-    u64 *pte = &table[pt_index(gpa, l)];
+    u64 *pte = &table[stage2_index(gpa, l)];
     if (*pte & PTE_V) {
       if (*pte & (PTE_R | PTE_W | PTE_X))
         return 0;                         // a leaf above: no table here
@@ -79,14 +123,14 @@ static u64 *stage2_walk(struct vm *vm, u64 gpa, int level, int alloc)
       *pte = PA2PTE(table) | PTE_V;
     }
   }
-  return &table[pt_index(gpa, level)];
+  return &table[stage2_index(gpa, level)];
 }
 
 // Map [gpa, gpa+size) to hpa with one leaf of size 4 KiB, 2 MiB or 1 GiB.
 int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u64 perm)
 {
   int level;
-  for (level = 0; level < LEVELS && level_size(level) != size; level++)
+  for (level = 0; level < LEVELS && stage2_level_size(level) != size; level++)
     ;
   if (level == LEVELS || gpa % size || hpa % size || gpa >= (1UL << 41))
     return -1;
@@ -110,11 +154,11 @@ u64 stage2_translate(struct vm *vm, u64 gpa)
     return 0;
   u64 *table = vm->s2root;
   for (int l = 2; l >= 0; l--) {
-    u64 pte = table[pt_index(gpa, l)];
+    u64 pte = table[stage2_index(gpa, l)];
     if (!(pte & PTE_V))
       return 0;
     if (pte & (PTE_R | PTE_W | PTE_X))
-      return PTE2PA(pte) + (gpa & (level_size(l) - 1));
+      return PTE2PA(pte) + (gpa & (stage2_level_size(l) - 1));
     table = (u64 *)PTE2PA(pte);
   }
   return 0;
@@ -143,7 +187,7 @@ static void free_table(u64 *table, int level)
     if (!(pte & PTE_V))
       continue;
     if (pte & (PTE_R | PTE_W | PTE_X))
-      kfree_contig((void *)PTE2PA(pte), level_size(level) / PGSIZE);
+      kfree_contig((void *)PTE2PA(pte), stage2_level_size(level) / PGSIZE);
     else
       free_table((u64 *)PTE2PA(pte), level - 1);
   }
@@ -178,7 +222,7 @@ void stage2_destroy(struct vm *vm)
 // them natively (tests/run); stage2_fault below already calls ram_populate.
 int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u64 perm)
 {
-  if (size != (2UL << 20) || gpa % size || hpa % size || pt_index(gpa, 2) != 2)
+  if (size != (2UL << 20) || gpa % size || hpa % size || stage2_index(gpa, 2) != 2)
     return -1;
   u64 *root = vm->s2root;
   u64 *l1 = (u64 *)PTE2PA(root[2]);
@@ -187,7 +231,7 @@ int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u64 perm)
       return -1;
     root[2] = PA2PTE(l1) | PTE_V;
   }
-  l1[pt_index(gpa, 1)] = PA2PTE(hpa) | perm | PTE_V;
+  l1[stage2_index(gpa, 1)] = PA2PTE(hpa) | perm | PTE_V;
   stage2_flush(gpa);
   return 0;
 }

@@ -49,7 +49,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm)
   csr_write(CSR_HVIP, 0);
   csr_write(CSR_HIE, 0);
   csr_write(CSR_HGATP, stage2_hgatp(vm));
-  asm volatile("hfence.gvma zero, zero" ::: "memory");
+  hfence_gvma_all();
   // The guest's clock starts at 0 when it boots, as on a fresh board.
   csr_write(CSR_HTIMEDELTA, -timer_now());
 #if SSTC
