@@ -143,6 +143,30 @@ static int chain_read(struct vblkdev *b, int n, void *buf, u64 len)
   return len == 0 ? 0 : -1;
 }
 
+// Where the bounce path is in data[]: segment i, offset off within it.
+struct cursor {
+  int i;
+  u64 off;
+};
+
+// Copy n bytes between bounce[0..n) and the guest segments from *at on
+// (to_guest: bounce -> guest), advancing *at.
+static int bounce_copy(struct vblkdev *b, struct cursor *at, u64 n, int to_guest)
+{
+  for (u64 done = 0; done < n;) {
+    struct gseg *g = &data[at->i];
+    u64 k = g->len - at->off < n - done ? g->len - at->off : n - done;
+    int r = to_guest ? gmem_write(b->vm, g->gpa + at->off, bounce + done, k)
+                     : gmem_read(b->vm, g->gpa + at->off, bounce + done, k);
+    if (r < 0)
+      return -1;
+    done += k;
+    if ((at->off += k) == g->len)
+      at->i++, at->off = 0;
+  }
+  return 0;
+}
+
 // Move total bytes between the disk at sector and the guest buffers
 // data[0..nd) (all checked to be in guest RAM). Zero copy when every
 // buffer is 512-byte aligned: each guest page is then handed to the host
@@ -200,32 +224,17 @@ static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total)
   }
   // Bounce: chunks of the bounce buffer, gathered from / scattered to the
   // guest buffers in order.
-  int i = 0;
-  u64 ioff = 0;
+  struct cursor at = { 0, 0 };
   while (total > 0) {
     u64 chunk = total < sizeof(bounce) ? total : sizeof(bounce);
     if (write) {
-      for (u64 got = 0; got < chunk;) {
-        u64 k = data[i].len - ioff < chunk - got ? data[i].len - ioff : chunk - got;
-        if (gmem_read(b->vm, data[i].gpa + ioff, bounce + got, k) < 0)
-          return VIRTIO_BLK_S_IOERR;
-        got += k;
-        if ((ioff += k) == data[i].len)
-          i++, ioff = 0;
-      }
-      if (vblk_rw_buf(d, 1, sector, bounce, chunk) != VIRTIO_BLK_S_OK)
+      if (bounce_copy(b, &at, chunk, 0) < 0 ||
+          vblk_rw_buf(d, 1, sector, bounce, chunk) != VIRTIO_BLK_S_OK)
         return VIRTIO_BLK_S_IOERR;
     } else {
-      if (vblk_rw_buf(d, 0, sector, bounce, chunk) != VIRTIO_BLK_S_OK)
+      if (vblk_rw_buf(d, 0, sector, bounce, chunk) != VIRTIO_BLK_S_OK ||
+          bounce_copy(b, &at, chunk, 1) < 0)
         return VIRTIO_BLK_S_IOERR;
-      for (u64 put = 0; put < chunk;) {
-        u64 k = data[i].len - ioff < chunk - put ? data[i].len - ioff : chunk - put;
-        if (gmem_write(b->vm, data[i].gpa + ioff, bounce + put, k) < 0)
-          return VIRTIO_BLK_S_IOERR;
-        put += k;
-        if ((ioff += k) == data[i].len)
-          i++, ioff = 0;
-      }
     }
     sector += chunk / VIRTIO_BLK_SECTOR;
     total -= chunk;
