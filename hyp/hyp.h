@@ -137,6 +137,16 @@ static inline void vcpu_set_reg(struct vcpu *v, int r, u64 val)
     v->ctx.x[r] = val;
 }
 
+// SBI call arguments a0-a7, and the (error, value) result in a0/a1
+// (SBI spec v2.0 §3).
+#define SBI_ARG(v, n) ((v)->ctx.x[10 + (n)])
+
+static inline void sbi_ret(struct vcpu *v, long error, long value)
+{
+  v->ctx.x[10] = error;
+  v->ctx.x[11] = value;
+}
+
 // vm.c
 void vm_main(void);
 int  vm_create(struct vm *vm, const struct bootcfg *cfg);

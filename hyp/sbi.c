@@ -7,13 +7,7 @@
 #include "sbi/sbi.h"
 #include "sbi/ecall.h"
 
-#define A(n) (v->ctx.x[10 + (n)])
-
-static void ret(struct vcpu *v, long error, long value)
-{
-  A(0) = error;
-  A(1) = value;
-}
+#define A(n) SBI_ARG(v, n)
 
 #if SOL >= 1
 // Which extensions a guest finds with BASE probe_extension.
@@ -43,19 +37,19 @@ static void sbi_base(struct vcpu *v, long fid)
 {
   struct sbiret host;
   switch (fid) {
-  case SBI_BASE_GET_SPEC_VERSION: ret(v, 0, SBI_SPEC_VERSION_2_0); return;
-  case SBI_BASE_GET_IMPL_ID:      ret(v, 0, SBI_IMPL_ID_HV6); return;
-  case SBI_BASE_GET_IMPL_VERSION: ret(v, 0, SBI_IMPL_VERSION_HV6); return;
-  case SBI_BASE_PROBE_EXT:        ret(v, 0, ext_present(A(0))); return;
+  case SBI_BASE_GET_SPEC_VERSION: sbi_ret(v, 0, SBI_SPEC_VERSION_2_0); return;
+  case SBI_BASE_GET_IMPL_ID:      sbi_ret(v, 0, SBI_IMPL_ID_HV6); return;
+  case SBI_BASE_GET_IMPL_VERSION: sbi_ret(v, 0, SBI_IMPL_VERSION_HV6); return;
+  case SBI_BASE_PROBE_EXT:        sbi_ret(v, 0, ext_present(A(0))); return;
   case SBI_BASE_GET_MVENDORID:
   case SBI_BASE_GET_MARCHID:
   case SBI_BASE_GET_MIMPID:
     // The guest runs on this hart: it sees the real machine IDs.
     host = sbi_ecall(SBI_EXT_BASE, fid, 0, 0, 0, 0, 0, 0);
-    ret(v, host.error, host.value);
+    sbi_ret(v, host.error, host.value);
     return;
   }
-  ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+  sbi_ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 }
 
 // DBCN write/read (SBI spec §12): a0 = bytes, a1/a2 = low/high bits of
@@ -67,15 +61,15 @@ static void sbi_dbcn(struct vcpu *v, long fid)
   u64 n = A(0), gpa = A(1);
   if (fid == SBI_DBCN_WRITE_BYTE) {
     uart_putc((u8)A(0));
-    ret(v, 0, 0);
+    sbi_ret(v, 0, 0);
     return;
   }
   if (fid != SBI_DBCN_WRITE && fid != SBI_DBCN_READ) {
-    ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+    sbi_ret(v, SBI_ERR_NOT_SUPPORTED, 0);
     return;
   }
   if (A(2) != 0 || !gmem_is_ram(vm, gpa, n)) {
-    ret(v, SBI_ERR_INVALID_PARAM, 0);
+    sbi_ret(v, SBI_ERR_INVALID_PARAM, 0);
     return;
   }
   u64 done = 0;
@@ -99,7 +93,7 @@ static void sbi_dbcn(struct vcpu *v, long fid)
     }
     done += chunk;
   }
-  ret(v, done == n || fid == SBI_DBCN_READ ? 0 : SBI_ERR_FAILED, done);
+  sbi_ret(v, done == n || fid == SBI_DBCN_READ ? 0 : SBI_ERR_FAILED, done);
 }
 
 // SRST (SBI spec §10): the reset ends this VM, or restarts it; the
@@ -108,12 +102,12 @@ static void sbi_srst(struct vcpu *v, long fid)
 {
   u32 type = A(0), reason = A(1);
   if (fid != SBI_SRST_RESET) {
-    ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+    sbi_ret(v, SBI_ERR_NOT_SUPPORTED, 0);
     return;
   }
   if (type > SBI_SRST_TYPE_WARM_REBOOT ||
       (reason > SBI_SRST_REASON_FAILURE && reason < 0xE0000000U)) {
-    ret(v, SBI_ERR_INVALID_PARAM, 0);
+    sbi_ret(v, SBI_ERR_INVALID_PARAM, 0);
     return;
   }
   printf("hv6: guest %s\n", type == SBI_SRST_TYPE_SHUTDOWN ? "shutdown" : "reboot");
@@ -163,7 +157,7 @@ void sbi_handle_ecall(struct vcpu *v)
     return;
 #endif
   }
-  ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+  sbi_ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 #else
   // Lab 1: serve BASE, the legacy console and shutdown, DBCN and SRST.
   // Until then the guest can only print one character at a time.
@@ -173,6 +167,6 @@ void sbi_handle_ecall(struct vcpu *v)
     return;
   }
   (void)fid;
-  ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+  sbi_ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 #endif
 }

@@ -15,14 +15,8 @@
 
 #if LAB >= 3
 
-#define A(n) (v->ctx.x[10 + (n)])
+#define A(n) SBI_ARG(v, n)
 #define NHARTS 1
-
-static void ret(struct vcpu *v, long error, long value)
-{
-  A(0) = error;
-  A(1) = value;
-}
 
 #if SOL >= 3
 // 0 if the mask names only harts that exist; *hart0 = whether it names hart 0.
@@ -48,13 +42,13 @@ void sbi_ipi(struct vcpu *v, long fid)
 {
   int hart0;
   if (fid != SBI_IPI_SEND_IPI) {
-    ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+    sbi_ret(v, SBI_ERR_NOT_SUPPORTED, 0);
     return;
   }
   long err = hart_mask_check(A(0), A(1), &hart0);
   if (err == 0 && hart0)
     vcpu_set_irq(v, HIP_VSSIP, 1);
-  ret(v, err, 0);
+  sbi_ret(v, err, 0);
 }
 
 // SFENCE.VMA for the guest: HFENCE.VVMA acts on the current VMID's
@@ -84,7 +78,7 @@ void sbi_rfnc(struct vcpu *v, long fid)
   int hart0;
   if (fid > SBI_RFNC_SFENCE_VMA_ASID || fid < 0) {
     // The HFENCE functions are for a hypervisor; this guest has no H.
-    ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+    sbi_ret(v, SBI_ERR_NOT_SUPPORTED, 0);
     return;
   }
   long err = hart_mask_check(A(0), A(1), &hart0);
@@ -94,7 +88,7 @@ void sbi_rfnc(struct vcpu *v, long fid)
     else
       fence_vma(A(2), A(3), A(4), fid == SBI_RFNC_SFENCE_VMA_ASID);
   }
-  ret(v, err, 0);
+  sbi_ret(v, err, 0);
 }
 
 // HSM: hart 0 is always started. It cannot be started again; stopping
@@ -111,16 +105,16 @@ static void hsm_suspend(struct vcpu *v)
   if (type != SUSPEND_RETENTIVE && type != SUSPEND_NONRETENTIVE) {
     int reserved = (type > 0 && type < 0x10000000U) ||
                    (type > SUSPEND_NONRETENTIVE && type < 0x90000000U);
-    ret(v, reserved ? SBI_ERR_INVALID_PARAM : SBI_ERR_NOT_SUPPORTED, 0);
+    sbi_ret(v, reserved ? SBI_ERR_INVALID_PARAM : SBI_ERR_NOT_SUPPORTED, 0);
     return;
   }
   if (type == SUSPEND_NONRETENTIVE && !gmem_is_ram(v->vm, resume, 4)) {
-    ret(v, SBI_ERR_INVALID_ADDRESS, 0);
+    sbi_ret(v, SBI_ERR_INVALID_ADDRESS, 0);
     return;
   }
   vtimer_wfi(v);
   if (type == SUSPEND_RETENTIVE) {
-    ret(v, 0, 0);
+    sbi_ret(v, 0, 0);
     return;
   }
   // Resume in S-mode at resume_addr: a0 = hartid, a1 = opaque, satp = 0,
@@ -129,7 +123,7 @@ static void hsm_suspend(struct vcpu *v)
   v->ctx.sstatus |= SSTATUS_SPP;
   csr_write(CSR_VSATP, 0);
   csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
-  ret(v, 0, opaque);
+  sbi_ret(v, 0, opaque);
 }
 
 void sbi_hsm(struct vcpu *v, long fid)
@@ -137,22 +131,22 @@ void sbi_hsm(struct vcpu *v, long fid)
   u64 hart = A(0);
   switch (fid) {
   case SBI_HSM_HART_START:
-    ret(v, hart < NHARTS ? SBI_ERR_ALREADY_AVAILABLE : SBI_ERR_INVALID_PARAM, 0);
+    sbi_ret(v, hart < NHARTS ? SBI_ERR_ALREADY_AVAILABLE : SBI_ERR_INVALID_PARAM, 0);
     return;
   case SBI_HSM_HART_STOP:
     vm_stop(v->vm, "the guest stopped its only hart (SBI HSM hart_stop)");
     return;
   case SBI_HSM_HART_GET_STATUS:
     if (hart < NHARTS)
-      ret(v, 0, SBI_HSM_STARTED);
+      sbi_ret(v, 0, SBI_HSM_STARTED);
     else
-      ret(v, SBI_ERR_INVALID_PARAM, 0);
+      sbi_ret(v, SBI_ERR_INVALID_PARAM, 0);
     return;
   case SBI_HSM_HART_SUSPEND:
     hsm_suspend(v);
     return;
   }
-  ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+  sbi_ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 }
 #else
 // Lab 3: send_ipi (VSSIP through hvip), the remote fences and HSM for
@@ -160,19 +154,19 @@ void sbi_hsm(struct vcpu *v, long fid)
 void sbi_ipi(struct vcpu *v, long fid)
 {
   (void)fid;
-  ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+  sbi_ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 }
 
 void sbi_rfnc(struct vcpu *v, long fid)
 {
   (void)fid;
-  ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+  sbi_ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 }
 
 void sbi_hsm(struct vcpu *v, long fid)
 {
   (void)fid;
-  ret(v, SBI_ERR_NOT_SUPPORTED, 0);
+  sbi_ret(v, SBI_ERR_NOT_SUPPORTED, 0);
 }
 #endif
 

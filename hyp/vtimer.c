@@ -162,13 +162,11 @@ void vtimer_wfi(struct vcpu *v)
 void sbi_time(struct vcpu *v, long fid)
 {
   if (fid != SBI_TIME_SET_TIMER) {
-    v->ctx.x[10] = SBI_ERR_NOT_SUPPORTED;
-    v->ctx.x[11] = 0;
+    sbi_ret(v, SBI_ERR_NOT_SUPPORTED, 0);
     return;
   }
-  vtimer_set(v, v->ctx.x[10]);
-  v->ctx.x[10] = 0;
-  v->ctx.x[11] = 0;
+  vtimer_set(v, SBI_ARG(v, 0));
+  sbi_ret(v, SBI_SUCCESS, 0);
 }
 
 #endif
