@@ -111,6 +111,19 @@ def _p(o, path):
     return path if os.path.isabs(path) else os.path.join(o.root, path)
 
 
+def _image(o, given, default, make, what):
+    """A disk image option: "" means none; None (not given) means the
+    default, made if missing; a path given by the user must exist."""
+    if given == "":
+        return None
+    path = _p(o, given or default)
+    if not os.path.exists(path):
+        if given:
+            raise RunError(f"{what} {path} not found")
+        make(path)
+    return path
+
+
 def _drive(path, idx, bus):
     return ["-drive", f"file={path},if=none,format=raw,id=disk{idx}",
             "-device", f"virtio-blk-device,drive=disk{idx},bus=virtio-mmio-bus.{bus}"]
@@ -131,13 +144,7 @@ def command(mode, o=None):
         mem = mkbootcfg.parse_size(o.mem)
     except mkbootcfg.BadImage as e:
         raise RunError(str(e))
-    disk = None
-    if o.disk != "":
-        disk = _p(o, o.disk or "build/disk.img")
-        if not os.path.exists(disk):
-            if o.disk:
-                raise RunError(f"disk image {disk} not found")
-            make_disk(disk)
+    disk = _image(o, o.disk, "build/disk.img", make_disk, "disk image")
     argv = [QEMU, "-machine", "virt", "-smp", "1", "-nographic", "-bios", "default",
             "-global", "virtio-mmio.force-legacy=false"]
     if mode == "native":
@@ -170,12 +177,8 @@ def command(mode, o=None):
         # an empty slot 0 would renumber the store, so it is always bus 1.
         if disk:
             argv += _drive(disk, 0, 0)
-        if o.snapstore != "":
-            store = _p(o, o.snapstore or "build/snapstore.img")
-            if not os.path.exists(store):
-                if o.snapstore:
-                    raise RunError(f"snapshot store {store} not found")
-                make_zero(store)
+        store = _image(o, o.snapstore, "build/snapstore.img", make_zero, "snapshot store")
+        if store:
             argv += _drive(store, 1, 1)
     if o.icount:
         argv += ["-icount", "shift=0"]
