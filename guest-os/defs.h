@@ -76,7 +76,6 @@ u64  fnv1a(u64 h, u64 v);
 
 // shell.c
 void shell(const char *bootargs) __attribute__((noreturn));
-int  runcmd(char *line);
 
 // self-tests (one file each)
 int csrtest(int argc, char **argv);

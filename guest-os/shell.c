@@ -76,7 +76,7 @@ help(int argc, char **argv)
 }
 
 // Split line in place at spaces and run the command. Returns its status.
-int
+static int
 runcmd(char *line)
 {
   char *argv[MAXARGS + 1];

@@ -153,7 +153,7 @@ vbd_kick(void)
 }
 
 // Collect every completion in the used ring; returns how many.
-int
+static int
 vbd_poll(void)
 {
   int n = 0;

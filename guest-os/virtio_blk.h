@@ -38,4 +38,3 @@ void vbd_kick(void);                               // QUEUE_NOTIFY
 int  vbd_wait(int slot);                           // VIRTIO_BLK_S_*, or -1 on timeout
 int  vbd_rw(int write, u64 sector, void *buf, u32 len);
 int  vbd_flush(void);
-int  vbd_poll(void);                               // collect completions; count

@@ -72,7 +72,13 @@ static void emulate_csr(struct vcpu *v, const struct sys_insn *s, u32 insn)
   int user_counter = s->csr >= CSR_CYCLE && s->csr <= CSR_INSTRET &&
                      (csr_read(scounteren) & (1UL << (s->csr - CSR_CYCLE)));
   u64 old = 0;
-  if ((!from_vs && !user_counter) || csr_emulated_read(v, s->csr, &old) < 0) {
+  if (!from_vs && !user_counter) {
+    inject_illegal(v, insn);
+    return;
+  }
+  // CSRRW with rd = x0 does not read (Zicsr); a CSR we do not emulate is
+  // refused by whichever of the read or the write comes first.
+  if (sys_csr_reads(s) && csr_emulated_read(v, s->csr, &old) < 0) {
     inject_illegal(v, insn);
     return;
   }

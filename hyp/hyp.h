@@ -239,7 +239,6 @@ void sbi_time(struct vcpu *v, long fid);
 void vtimer_set(struct vcpu *v, u64 deadline);   // guest time; ~0 = never
 void vtimer_tick(struct vcpu *v);                // host timer interrupt
 void vtimer_wfi(struct vcpu *v);                 // block until an interrupt is pending
-u64  vtimer_guest_now(void);
 void vtimer_host_event(u64 host_deadline, void (*fn)(void));
 
 // sbi_ipi.c: SBI IPI, RFNC and HSM for the VM's one hart

@@ -36,7 +36,7 @@
 static u64 host_deadline = ~0UL;         // host time of the host's own event
 static void (*host_fn)(void);
 
-u64 vtimer_guest_now(void)
+static u64 vtimer_guest_now(void)
 {
   return timer_now() + csr_read(CSR_HTIMEDELTA);
 }

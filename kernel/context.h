@@ -24,7 +24,5 @@ _Static_assert(sizeof(struct context) == CTX_SIZE, "context.h offsets");
 // vmentry.S
 void vcpu_enter(struct context *c);          // returns at the next exit
 int  hlvx_hu(u64 gva, u64 *out);             // 0, or -1 if it faulted
-int  hlv_d(u64 gva, u64 *out);
-int  hlv_wu(u64 gva, u64 *out);
 void trap_vector(void);
 #endif

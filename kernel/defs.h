@@ -63,7 +63,6 @@ struct vblk *vblk_get(int bus);  // 0 if no working virtio-blk there
 u64  vblk_capacity(struct vblk *d);              // 512-byte sectors
 u32  vblk_max_segs(struct vblk *d);              // segments per request
 u32  vblk_seg_size_max(struct vblk *d);          // bytes per segment
-u64  vblk_requests(struct vblk *d);              // completed so far
 int  vblk_rw(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg, int nseg);
 int  vblk_rw_buf(struct vblk *d, int write, u64 sector, void *buf, u64 len);
 int  vblk_flush(struct vblk *d);                 // VIRTIO_BLK_S_* or -1

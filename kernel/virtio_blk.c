@@ -36,7 +36,6 @@ struct vblk {
   struct virtq_used *used;
   struct virtio_blk_req_hdr *hdr;   // request header and status byte live
   volatile u8 *status;              // in one page of our own
-  u64 nreq;                   // requests completed
 };
 
 static struct vblk devs[MAX_VIRTIO_SLOTS];
@@ -179,7 +178,6 @@ struct vblk *vblk_get(int bus)
 u64 vblk_capacity(struct vblk *d) { return d->capacity; }
 u32 vblk_max_segs(struct vblk *d) { return d->maxsegs; }
 u32 vblk_seg_size_max(struct vblk *d) { return d->size_max; }
-u64 vblk_requests(struct vblk *d) { return d->nreq; }
 
 // Put the chain 0..n-1 on the available ring, notify, wait for the used
 // ring to move. Returns the status byte, or -1 if the device went silent.
@@ -201,7 +199,6 @@ static int vblk_submit(struct vblk *d, int n)
   }
   fence();                         // the index before the data it covers
   d->used_seen++;
-  d->nreq++;
   (void)n;
   return *d->status;
 }

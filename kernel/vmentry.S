@@ -138,19 +138,18 @@ host_trap:
         csrrw   a0, sscratch, a0
         j       kerneltrap
 
-# Hypervisor loads from guest virtual memory (priv spec §8.5: HLV/HLVX
-# access memory as VS/VU-mode would, with both translation stages). The
-# guest's page tables may say anything, so a fault is expected, not a bug:
-# point stvec at a local landing pad for the one instruction.
-#   int hlvx_hu(u64 gva, u64 *out)  -- instruction fetch permission (HLVX)
-#   int hlv_d(u64 gva, u64 *out), hlv_wu(u64 gva, u64 *out)
-.macro GUEST_LOAD name, insn
-.globl \name
-\name:
+# Read an instruction halfword from guest virtual memory (priv spec §8.5:
+# HLVX.HU translates through both stages with execute permission, as the
+# guest's fetch did). The guest's page tables may say anything, so a fault
+# is expected, not a bug: stvec points at a local landing pad for the one
+# instruction.
+#   int hlvx_hu(u64 gva, u64 *out)    0, or -1 if it faulted
+.globl hlvx_hu
+hlvx_hu:
         csrr    t1, stvec
         la      t0, 1f
         csrw    stvec, t0
-        \insn   t2, (a0)
+        hlvx.hu t2, (a0)
         sd      t2, 0(a1)
         li      a0, 0
         csrw    stvec, t1
@@ -159,8 +158,3 @@ host_trap:
 1:      li      a0, -1
         csrw    stvec, t1
         ret
-.endm
-
-GUEST_LOAD hlvx_hu, hlvx.hu
-GUEST_LOAD hlv_d, hlv.d
-GUEST_LOAD hlv_wu, hlv.wu
