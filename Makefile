@@ -125,7 +125,7 @@ clean:
 # ======================================================================
 # Running, debugging, grading, packaging (tools/, grader/; see labs/README.md)
 #   make qemu [TRAP=min|all] [SSTC=1] [GUEST=img] [DISK=img] [GUEST_MEM=256M]
-#             [ARGS="run=csrtest"] [RESTORE=name] [MONITOR=1] [QEMUEXTRA=...] [D=1]
+#             [ARGS="run=csrtest"] [RESTORE=name] [MONITOR=1] [TRACE=1] [QEMUEXTRA=...] [D=1]
 #   make qemu-native | qemu-gdb | grade [LAB=name] [GRADEFLAGS=filter]
 #   make handout LAB=name | handout-all | autograder LAB=name | zipball
 #   make check | doctor | compile_commands.json
@@ -134,7 +134,8 @@ RUNCOMMON = --mem $(GUEST_MEM) $(if $(GUEST),--guest '$(GUEST)') $(if $(DISK),--
 	$(if $(QEMUEXTRA),--extra '$(QEMUEXTRA)') $(if $(filter 1,$(D)),--log) \
 	$(if $(ARGS),--bootargs '$(ARGS)')
 RUNFLAGS = --trap $(TRAP) --sstc $(SSTC) $(RUNCOMMON) \
-	$(if $(RESTORE),--restore '$(RESTORE)') $(if $(filter 1,$(MONITOR)),--monitor)
+	$(if $(RESTORE),--restore '$(RESTORE)') $(if $(filter 1,$(MONITOR)),--monitor) \
+	$(if $(filter 1,$(TRACE)),--trace)
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 
 .PHONY: deps qemu qemu-native qemu-gdb grade handout handout-all autograder zipball \

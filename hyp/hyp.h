@@ -167,6 +167,9 @@ void vcpu_run(struct vcpu *v);
 void exit_handle(struct vcpu *v);
 const char *exit_reason_name(enum exit_reason r);
 
+// trace.c: one line per exit, when vm->trace is on
+void trace_exit(struct vcpu *v, u64 pc, const u64 exits[EXIT_NR]);
+
 // inject.c
 void inject_exception(struct vcpu *v, u64 cause, u64 tval);
 void inject_illegal(struct vcpu *v, u32 insn);

@@ -365,6 +365,17 @@ static int cmd_snap_delete(struct vm *vm, int argc, char **argv)
 }
 #endif
 
+// trace on|off: one line per exit from now on (trace.c).
+static int cmd_trace(struct vm *vm, int argc, char **argv)
+{
+  if (argc == 1 && (strcmp(argv[0], "on") == 0 || strcmp(argv[0], "off") == 0))
+    vm->trace = strcmp(argv[0], "on") == 0;
+  else
+    printf("usage: trace on|off\n");
+  printf("exit tracing is %s\n", vm->trace ? "on" : "off");
+  return 0;
+}
+
 static int cmd_help(struct vm *vm, int argc, char **argv);
 
 static const struct cmd cmds[] = {
@@ -373,6 +384,8 @@ static const struct cmd cmds[] = {
   { "info exits", "exit counters by reason", cmd_exits },
   { "info stage2", "G-stage mappings; `info stage2 <gpa>` walks one address", cmd_stage2 },
   { "info devices", "guest RAM and the devices on the MMIO bus", cmd_devices },
+  { "trace", "`trace on|off`: one line per exit (reason, pc, instruction, outcome)",
+    cmd_trace },
 #if LAB >= 5
   { "snapshot save", "`snapshot save [-f] NAME`: save the VM (incremental after the "
     "first; -f: full)", cmd_snap_save },

@@ -75,11 +75,19 @@ void vcpu_run(struct vcpu *v)
 {
   struct vm *vm = v->vm;
   vm->state = VM_RUNNING;
+  vm->trace = vm->cfg && (vm->cfg->flags & BOOTCFG_F_TRACE);
   if (vm->cfg && (vm->cfg->flags & BOOTCFG_F_MONITOR))
     monitor_run(vm, "boot");
   while (vm->state == VM_RUNNING) {
     vcpu_enter(&v->ctx);
-    exit_handle(v);
+    if (vm->trace) {
+      u64 pc = v->ctx.sepc, before[EXIT_NR];
+      memcpy(before, vm->exits, sizeof(before));
+      exit_handle(v);
+      trace_exit(v, pc, before);
+    } else {
+      exit_handle(v);
+    }
     if (console_escape() && vm->state == VM_RUNNING)
       monitor_run(vm, "escape");
 #if LAB >= 5

@@ -2,7 +2,8 @@
 // (kernel/printf.c, to the UART) and the guest's (guest-os/printf.c, to
 // its console): the caller supplies put(), which takes one character.
 // Supports %d %i %u %x %p %s %c %% with a '0' flag, a field width and the
-// l/ll length modifiers; %p prints 0x and 16 hex digits.
+// l/ll length modifiers, and %-Ns (left-justified); %p prints 0x and 16
+// hex digits.
 #include "lib/lib.h"
 
 struct out {
@@ -50,7 +51,9 @@ int vformat(void (*put)(void *arg, char c), void *arg, const char *fmt, va_list 
     }
     fmt++;
     char pad = ' ';
-    int width = 0, lng = 0;
+    int width = 0, lng = 0, left = 0;
+    if (*fmt == '-')
+      left = 1, fmt++;
     if (*fmt == '0')
       pad = '0', fmt++;
     while (*fmt >= '0' && *fmt <= '9')
@@ -80,10 +83,12 @@ int vformat(void (*put)(void *arg, char c), void *arg, const char *fmt, va_list 
       if (s == 0)
         s = "(null)";
       int n = strlen(s);
-      while (width-- > n)
+      while (!left && width-- > n)
         out_putc(&o, ' ');
       while (*s)
         out_putc(&o, *s++);
+      while (left && width-- > n)
+        out_putc(&o, ' ');
       break;
     }
     case 'c':

@@ -23,7 +23,7 @@ int   strncmp(const char *a, const char *b, size_t n);
 char *strncpy_safe(char *dst, const char *src, size_t n);
 
 // format.c: printf-style formatting; each program's printf supplies put.
-// %d %i %u %x %p %s %c %% with '0' flag, width and l/ll.
+// %d %i %u %x %p %s %c %% with '0' flag, width and l/ll; %-Ns left-justifies.
 int vformat(void (*put)(void *arg, char c), void *arg, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
