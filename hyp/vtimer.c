@@ -36,12 +36,12 @@
 static u64 host_deadline = ~0UL;         // host time of the host's own event
 static void (*host_fn)(void);
 
+#if SOL >= 3
 static u64 vtimer_guest_now(void)
 {
   return timer_now() + csr_read(CSR_HTIMEDELTA);
 }
 
-#if SOL >= 3
 // A guest-time deadline in host time: now plus what is left of it, or
 // ~0 (never) if that lies beyond the end of host time.
 static u64 to_host(u64 guest)
