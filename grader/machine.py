@@ -237,7 +237,8 @@ class Machine:
 
     # -- batch runs -----------------------------------------------------
     def run(self, mode, timeout=30, until=None, allow_timeout=False, **kw):
-        """Boot, collect output until QEMU exits (or `until` matches), return Output."""
+        """Boot, collect output until QEMU exits (or a line matching `until` is
+        complete), return Output."""
         argv = self.argv(mode, **kw)
         timeout = timeout * self.scale
         label = self.label(mode, **kw)
@@ -257,7 +258,10 @@ class Machine:
                     if not chunk:
                         break
                     buf += chunk
-                    if pat and pat.search(buf):
+                    mo = pat.search(buf) if pat else None
+                    # Stop once the line that matched is complete, so that a
+                    # check on that line never sees half of it.
+                    if mo and b"\n" in buf[mo.end():]:
                         break
         finally:
             if p.poll() is None:
