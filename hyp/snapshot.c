@@ -9,7 +9,8 @@
 // other disk.
 //
 // Save  : capture -> stream into free store blocks -> flush -> directory
-//         (the commit point) -> write-protect RAM to track dirty pages.
+//         (the commit point) -> write-protect RAM to track dirty pages
+//         (dirty.c).
 // Incremental save: only the pages written since the last save/restore,
 //         with a parent link; restore applies the chain root first.
 // Restore: validate every link of the chain completely (CRCs, config,
@@ -29,16 +30,6 @@ static u8 diskbuf[SNAP_IOBUF] __attribute__((aligned(4096)));
 static struct snap_dir dir;
 static int dir_slot;
 static char err[160];
-
-// Dirty tracking: one bit per guest RAM page, set when the page was
-// written (or populated) since the last save or restore.
-static struct {
-  int on;                 // RAM is write-protected for tracking
-  u64 base;               // id of the snapshot the dirty bits are relative to
-  u64 *bits;
-  u64 nbits, npages;      // bits = guest pages; npages = host pages of bits
-  u64 faults;             // write faults taken for tracking
-} track;
 
 static struct {
   int pending;            // a validated restore waits for the next entry
@@ -128,96 +119,15 @@ static int disk_identity(struct vm *vm, struct snap_hdr *h)
   return 0;
 }
 
-static u64 page_no(struct vm *vm, u64 gpa)
-{
-  (void)vm;
-  return (gpa - GUEST_RAM_BASE) >> PGSHIFT;
-}
-
-static void mark(struct vm *vm, u64 gpa)
-{
-  u64 p = page_no(vm, gpa);
-  if (track.bits && p < track.nbits)
-    track.bits[p / 64] |= 1UL << (p % 64);
-}
-
-static int is_dirty(struct vm *vm, u64 gpa)
-{
-  u64 p = page_no(vm, gpa);
-  return track.bits && p < track.nbits && (track.bits[p / 64] >> (p % 64) & 1);
-}
-
-void snapshot_mark_dirty(struct vm *vm, u64 gpa, u64 len)
-{
-  if (!track.on || !gmem_is_ram(vm, gpa, len ? len : 1))
-    return;
-  for (u64 a = ROUNDDOWN(gpa, PGSIZE); a < gpa + len || a == ROUNDDOWN(gpa, PGSIZE); a += PGSIZE)
-    mark(vm, a);
-}
-
 void snapshot_vm_reset(struct vm *vm)
 {
   (void)vm;
-  track.on = 0;
-  track.base = 0;
+  dirty_stop();
+  dirty_forget_all();
   restore_req.pending = 0;
 }
 
 #if SOL >= 5
-static void wp_leaf(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg)
-{
-  (void)arg;
-  if (level == 0 && gmem_is_ram(vm, gpa, PGSIZE))
-    *pte &= ~(PTE_W | PTE_D);
-}
-
-// Start tracking: no page is dirty, every RAM page is read-only in the
-// G-stage, so the guest's first write to each one faults once.
-static void track_start(struct vm *vm, u64 base)
-{
-  u64 nbits = vm->ram_size / PGSIZE;
-  u64 npages = ROUNDUP(ROUNDUP(nbits, 64) / 8, PGSIZE) / PGSIZE;
-  if (track.bits && track.npages != npages) {
-    kfree_contig(track.bits, track.npages);
-    track.bits = 0;
-  }
-  if (track.bits == 0) {
-    track.bits = kalloc_contig(npages, PGSIZE);
-    if (track.bits == 0) {
-      track.on = 0;          // every save will be full: correct, just bigger
-      track.base = 0;
-      return;
-    }
-    track.npages = npages;
-  }
-  track.nbits = nbits;
-  memset(track.bits, 0, npages * PGSIZE);
-  stage2_each_leaf(vm, wp_leaf, 0);
-  hfence_gvma_all();
-  track.on = 1;
-  track.base = base;
-}
-
-// stage2_fault calls this first for every guest-page fault in RAM.
-int snapshot_dirty_fault(struct vm *vm, u64 gpa)
-{
-  if (!track.on || !gmem_is_ram(vm, gpa, 1))
-    return 0;
-  int level;
-  u64 *pte = stage2_leaf(vm, gpa, &level);
-  if (pte == 0 || level != 0) {
-    mark(vm, gpa);           // about to be populated: new since the base
-    return 0;
-  }
-  if (*pte & PTE_W)
-    return 0;
-  *pte |= PTE_W | PTE_D;
-  mark(vm, gpa);
-  track.faults++;
-  hfence_gvma_gpa(ROUNDDOWN(gpa, PGSIZE));
-  return 1;
-}
-
 // The vCPU as the guest would see it on real hardware: the saved register
 // file of this exit, and the VS CSRs and FP registers still in the hart.
 static void vcpu_capture(struct vcpu *v, struct snap_vcpu *s)
@@ -295,20 +205,6 @@ static void vcpu_load(struct vcpu *v, const struct snap_vcpu *s)
   asm volatile("hfence.vvma zero, zero" ::: "memory");   // VS translations are new
 }
 #else
-// Lab 5: write-protect guest RAM and start dirty tracking.
-static void track_start(struct vm *vm, u64 base)
-{
-  (void)vm, (void)base;
-  track.on = 0;              // without tracking every save is a full one
-}
-
-// Lab 5: a write fault on a page write-protected for tracking.
-int snapshot_dirty_fault(struct vm *vm, u64 gpa)
-{
-  (void)vm, (void)gpa;
-  return 0;
-}
-
 // Lab 5: capture the vCPU: registers, VS CSRs, FP registers, time.
 static void vcpu_capture(struct vcpu *v, struct snap_vcpu *s)
 {
@@ -332,7 +228,7 @@ static void count_leaf(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg)
   (void)pte;
   struct count *c = arg;
   for (u64 a = gpa; a < gpa + stage2_level_size(level); a += PGSIZE)
-    if (gmem_is_ram(vm, a, PGSIZE) && (!c->incr || level > 0 || is_dirty(vm, a)))
+    if (gmem_is_ram(vm, a, PGSIZE) && (!c->incr || level > 0 || dirty_page(vm, a)))
       c->pages++;
 }
 
@@ -344,7 +240,7 @@ static void emit_leaf(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg)
   u8 *base = (u8 *)PTE2PA(*pte);
   for (u64 off = 0; off < stage2_level_size(level); off += PGSIZE) {
     u64 a = gpa + off;
-    if (!gmem_is_ram(vm, a, PGSIZE) || (e->incr && level == 0 && !is_dirty(vm, a)))
+    if (!gmem_is_ram(vm, a, PGSIZE) || (e->incr && level == 0 && !dirty_page(vm, a)))
       continue;
     snapw_put(e->s, &a, 8);
     snapw_put(e->s, base + off, PGSIZE);
@@ -369,8 +265,8 @@ static int save(struct vm *vm, const char *name, int full)
   if (dir.nent >= SNAP_MAXENT)
     return ERR("snapshot store is full (%d snapshots); delete one", SNAP_MAXENT);
   int pidx = -1;
-  if (!full && track.on && track.base)
-    pidx = store_find_id(&dir, track.base);
+  if (!full && dirty_base())
+    pidx = store_find_id(&dir, dirty_base());
   struct count c = { 0, pidx >= 0 };
   stage2_each_leaf(vm, count_leaf, &c);
 
@@ -437,7 +333,7 @@ static int save(struct vm *vm, const char *name, int full)
            dir.ent[pidx].name, h.pages, h.len >> 10);
   else
     printf("hv6: snapshot saved: %s (full, %lu pages, %lu KiB)\n", name, h.pages, h.len >> 10);
-  track_start(vm, h.id);
+  dirty_start(vm, h.id);
   return 0;
 }
 
@@ -640,7 +536,7 @@ static void apply(struct vm *vm, const char *name, const int *chain, int n)
   static u8 dev[SNAPDEV_MAX][SNAPDEV_MAX_STATE];
   vcpu = rs.vcpu;
   memcpy(dev, rs.dev, sizeof(dev));
-  track.on = 0;
+  dirty_stop();
   stage2_destroy(vm);
   if (stage2_init(vm) < 0) {
     vm_stop(vm, "snapshot restore: out of host memory");
@@ -666,7 +562,7 @@ static void apply(struct vm *vm, const char *name, const int *chain, int n)
   vm->state = VM_RUNNING;
   printf("hv6: snapshot restored: %s (%d link%s, %lu pages, %lu in RAM)\n", name, n,
          n == 1 ? "" : "s", pages, vm->pages);
-  track_start(vm, dir.ent[chain[n - 1]].id);
+  dirty_start(vm, dir.ent[chain[n - 1]].id);
 }
 
 int snapshot_restore(struct vm *vm, const char *name)
@@ -765,8 +661,7 @@ int snapshot_delete(const char *name)
     printf("hv6: snapshot: error: I/O error writing the store directory\n");
     return -1;
   }
-  if (track.base == id)
-    track.base = 0;           // the next save has no parent: a full one
+  dirty_forget(id);           // the next save has no parent: a full one
   printf("hv6: snapshot deleted: %s\n", name);
   return 0;
 }

@@ -23,7 +23,14 @@ void snapshot_list(void);
 int  snapshot_command(struct vm *vm, int argc, char **argv);      // "snapshot ..." in the monitor
 int  snapshot_boot_restore(struct vm *vm);                       // bootcfg.restore, from vm.c
 void snapshot_poll(struct vm *vm);            // vcpu_run, before entering: a pending restore
-// stage2.c: a store guest-page fault on a page write-protected for dirty
+// dirty.c: dirty-page tracking, for snapshot.c ...
+void dirty_start(struct vm *vm, u64 base);    // write-protect RAM, bits relative to snapshot base
+void dirty_stop(void);
+u64  dirty_base(void);                        // 0: not tracking, the next save is full
+int  dirty_page(struct vm *vm, u64 gpa);      // written since the base?
+void dirty_forget(u64 id);                    // snapshot id was deleted
+void dirty_forget_all(void);
+// ... and for stage2.c: a store guest-page fault on a page write-protected for dirty
 // tracking. Returns 1 if it was one (the page is now writable and dirty).
 int  snapshot_dirty_fault(struct vm *vm, u64 gpa);
 // Device models and gmem_write: the hypervisor itself wrote guest RAM.
