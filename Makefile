@@ -56,16 +56,19 @@ K  = $(B)/hv6-$(TRAP)$(if $(filter 1,$(SSTC)),-sstc)
 G  = $(B)/guest
 
 COMMON_CFLAGS = -Wall -Wextra -Werror -O2 -g -std=gnu11 -ffreestanding -fno-common \
-	-nostdlib -mcmodel=medany -fno-pie -no-pie -fno-omit-frame-pointer \
+	-nostdlib -mcmodel=medany -fno-pie -no-pie \
 	-fno-stack-protector -mno-relax -I. -DLAB=$(LAB) -DSOL=$(SOL) -MMD -MP
 # The host never uses floating point, so the guest's FP registers survive
 # every exit untouched (no save/restore on the exit path).
 # GCC 12 does not know the H-extension; binutils 2.40 does, so the
 # assembler alone is told about it (hfence, hlv, hypervisor CSRs).
+# Every guest exit runs through a few hypervisor functions, so the host
+# omits frame pointers (a few instructions per call; gdb unwinds from the
+# DWARF call-frame information without them). The guest keeps them.
 HV_CFLAGS = $(COMMON_CFLAGS) -march=rv64imac_zicsr_zifencei -mabi=lp64 \
 	-mno-riscv-attribute -Wa,-march=rv64imac_zicsr_zifencei_h \
 	-DTRAP_ALL=$(if $(filter all,$(TRAP)),1,0) -DSSTC=$(SSTC)
-GUEST_CFLAGS = $(COMMON_CFLAGS) -march=rv64imac_zicsr_zifencei -mabi=lp64
+GUEST_CFLAGS = $(COMMON_CFLAGS) -fno-omit-frame-pointer -march=rv64imac_zicsr_zifencei -mabi=lp64
 
 HV_SRCS = $(wildcard kernel/*.c kernel/*.S hyp/*.c hyp/*.S sbi/*.c lib/*.c)
 HV_OBJS = $(patsubst %,$(K)/%.o,$(basename $(HV_SRCS)))

@@ -65,14 +65,18 @@ static int csr_emulated_write(struct vcpu *v, u32 csr, u64 val)
 
 // CSRRW/CSRRS/CSRRC[I] that trapped. Only VS-mode may reach the CSRs we
 // emulate; from VU-mode the instruction would be illegal natively.
+// U-mode may read a counter only if scounteren allows it (§4.1.5).
+static int user_counter(u32 csr)
+{
+  return csr >= CSR_CYCLE && csr <= CSR_INSTRET &&
+         (csr_read(scounteren) & (1UL << (csr - CSR_CYCLE)));
+}
+
 static void emulate_csr(struct vcpu *v, const struct sys_insn *s, u32 insn)
 {
   int from_vs = (v->ctx.sstatus & SSTATUS_SPP) != 0;
-  // U-mode may read a counter only if scounteren allows it (§4.1.5).
-  int user_counter = s->csr >= CSR_CYCLE && s->csr <= CSR_INSTRET &&
-                     (csr_read(scounteren) & (1UL << (s->csr - CSR_CYCLE)));
   u64 old = 0;
-  if (!from_vs && !user_counter) {
+  if (!from_vs && !user_counter(s->csr)) {
     inject_illegal(v, insn);
     return;
   }
@@ -149,7 +153,7 @@ void csr_virtual_insn(struct vcpu *v)
   // instruction from guest memory instead, which is always right.
   u32 insn;
   struct sys_insn s;
-  if (insn_fetch(v, &insn) < 0) {
+  if (insn_fetch(v->ctx.sepc, &insn) < 0) {
     vm_stop(v->vm, "cannot read the instruction at guest pc 0x%lx", v->ctx.sepc);
     return;
   }

@@ -3,6 +3,9 @@
 // the code that emulates it. Interrupts here are the host's own (timer,
 // console, disks), taken while the guest ran.
 #include "hyp/hyp.h"
+#if LAB >= 5
+#include "hyp/snapstore.h"
+#endif
 
 static const char *reason_names[EXIT_NR] = {
   [EXIT_SBI] = "sbi", [EXIT_CSR] = "csr", [EXIT_SRET] = "sret",
@@ -42,12 +45,8 @@ static void interrupt(struct vcpu *v, u64 code)
   vm_stop(vm, "unexpected host interrupt %ld", code);
 }
 
-void exit_handle(struct vcpu *v)
+static void dispatch(struct vcpu *v)
 {
-  v->scause = csr_read(scause);
-  v->stval = csr_read(stval);
-  v->htval = csr_read(CSR_HTVAL);
-  v->htinst = csr_read(CSR_HTINST);
   if (v->scause & SCAUSE_INTR) {
     interrupt(v, v->scause & ~SCAUSE_INTR);
     return;
@@ -71,4 +70,28 @@ void exit_handle(struct vcpu *v)
   vm_stop(v->vm, "unhandled exit: %s (scause=0x%lx stval=0x%lx htval=0x%lx "
           "htinst=0x%lx) at guest pc 0x%lx", scause_name(v->scause), v->scause,
           v->stval, v->htval, v->htinst, v->ctx.sepc);
+}
+
+// Every exit: trap_vector (kernel/vmentry.S) has saved the guest's
+// registers in ctx and calls this on the host's stack. Returns 0 to go
+// straight back into the guest, nonzero when the VM stopped (vcpu_enter
+// then returns to vcpu_run).
+int exit_handle(struct context *ctx)
+{
+  struct vcpu *v = (struct vcpu *)ctx;   // ctx is struct vcpu's first member
+  struct vm *vm = v->vm;
+  v->scause = csr_read(scause);
+  v->stval = csr_read(stval);
+  v->htval = csr_read(CSR_HTVAL);
+  v->htinst = csr_read(CSR_HTINST);
+  if (vm->trace)
+    trace_before(v);
+  dispatch(v);
+  if (vm->trace)
+    trace_after(v);
+#if LAB >= 5
+  if (vm->restore_pending)
+    snapshot_poll(vm);        // a restore the monitor validated
+#endif
+  return vm->state != VM_RUNNING;
 }

@@ -120,6 +120,9 @@ struct vm {
 #if LAB >= 4
   struct vblkdev vblk;      // the guest disk (virtio_mmio.c, virtio_blk.c)
 #endif
+#if LAB >= 5
+  int restore_pending;      // a validated snapshot restore waits (snapshot.c)
+#endif
   struct vcpu vcpu;
 };
 
@@ -164,18 +167,19 @@ void vcpu_init(struct vcpu *v, struct vm *vm);
 void vcpu_run(struct vcpu *v);
 
 // exit.c
-void exit_handle(struct vcpu *v);
+int  exit_handle(struct context *ctx);   // called by vmentry.S: 0 = resume
 const char *exit_reason_name(enum exit_reason r);
 
 // trace.c: one line per exit, when vm->trace is on
-void trace_exit(struct vcpu *v, u64 pc, const u64 exits[EXIT_NR]);
+void trace_before(struct vcpu *v);
+void trace_after(struct vcpu *v);
 
 // inject.c
 void inject_exception(struct vcpu *v, u64 cause, u64 tval);
 void inject_illegal(struct vcpu *v, u32 insn);
 
 // insn.c: fetching the trapping instruction
-int  insn_fetch(struct vcpu *v, u32 *insn);
+int  insn_fetch(u64 pc, u32 *insn);
 
 // csr.c: virtual-instruction exits (CSRs, SRET, WFI, SFENCE.VMA)
 void csr_virtual_insn(struct vcpu *v);

@@ -2,15 +2,23 @@
 // instruction exit stval holds them (priv spec §8.6.3, as for illegal
 // instructions); for a guest-page fault htinst may hold a transformed
 // copy (§8.6.3, Table 8.9) — but it may be 0 on real cores, and then we
-// read the instruction from guest memory with HLVX.HU, which translates
+// read the instruction from guest memory with HLVX, which translates
 // through both stages with execute permission, as the fetch did.
 #include "hyp/hyp.h"
 #include "hyp/decode.h"
 
-int insn_fetch(struct vcpu *v, u32 *insn)
+// The instruction at guest virtual address pc (normally the vCPU's sepc).
+int insn_fetch(u64 pc, u32 *insn)
 {
   u64 lo, hi;
-  u64 pc = v->ctx.sepc;
+  // One 32-bit read gets it when that stays in pc's page (a compressed
+  // instruction's neighbour comes along, harmlessly). Two 16-bit reads
+  // otherwise, or when the hart refuses the read (a misaligned pc may
+  // fault, priv spec §8.5): they tell a real fault from that.
+  if ((pc & (PGSIZE - 1)) <= PGSIZE - 4 && hlvx_wu(pc, &lo) == 0) {
+    *insn = insn_length(lo) == 2 ? (u16)lo : (u32)lo;
+    return 0;
+  }
   if (hlvx_hu(pc, &lo) < 0)
     return -1;
   if (insn_length(lo) == 2) {

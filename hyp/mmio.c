@@ -50,7 +50,7 @@ static int mmio_decode(struct vcpu *v, struct mem_insn *m)
     m->len = (v->htinst & 2) ? 4 : 2;
     return 0;
   }
-  if (insn_fetch(v, &insn) < 0)
+  if (insn_fetch(v->ctx.sepc, &insn) < 0)
     return -1;
   return decode_mem(insn, m);
 }

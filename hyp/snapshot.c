@@ -31,10 +31,7 @@ static struct snap_dir dir;
 static int dir_slot;
 static char err[160];
 
-static struct {
-  int pending;            // a validated restore waits for the next entry
-  char name[SNAP_NAME_MAX];
-} restore_req;
+static char restore_name[SNAP_NAME_MAX];   // vm->restore_pending's snapshot
 
 // A user-typed name, cut short for messages.
 static const char *shortname(const char *name)
@@ -121,10 +118,9 @@ static int disk_identity(struct vm *vm, struct snap_hdr *h)
 
 void snapshot_vm_reset(struct vm *vm)
 {
-  (void)vm;
   dirty_stop();
   dirty_forget_all();
-  restore_req.pending = 0;
+  vm->restore_pending = 0;
 }
 
 #if SOL >= 5
@@ -586,19 +582,17 @@ static int request_restore(struct vm *vm, const char *name)
     printf("hv6: snapshot: error: %s\n", err);
     return -1;
   }
-  strncpy_safe(restore_req.name, name, sizeof(restore_req.name));
-  restore_req.pending = 1;
+  strncpy_safe(restore_name, name, sizeof(restore_name));
+  vm->restore_pending = 1;
   printf("hv6: snapshot: '%s' is valid; it replaces the VM when you `continue`\n", name);
   return 0;
 }
 
 void snapshot_poll(struct vm *vm)
 {
-  if (!restore_req.pending)
-    return;
-  restore_req.pending = 0;
+  vm->restore_pending = 0;
   if (vm->state == VM_RUNNING)
-    snapshot_restore(vm, restore_req.name);
+    snapshot_restore(vm, restore_name);
 }
 
 int snapshot_boot_restore(struct vm *vm)

@@ -22,7 +22,7 @@ int  snapshot_delete(const char *name);
 void snapshot_list(void);
 int  snapshot_command(struct vm *vm, int argc, char **argv);      // "snapshot ..." in the monitor
 int  snapshot_boot_restore(struct vm *vm);                       // bootcfg.restore, from vm.c
-void snapshot_poll(struct vm *vm);            // vcpu_run, before entering: a pending restore
+void snapshot_poll(struct vm *vm);            // exit_handle, if vm->restore_pending: apply it
 // dirty.c: dirty-page tracking, for snapshot.c ...
 void dirty_start(struct vm *vm, u64 base);    // write-protect RAM, bits relative to snapshot base
 void dirty_stop(void);

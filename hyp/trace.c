@@ -1,8 +1,9 @@
 // trace.c: exit tracing, one line per exit (monitor `trace on|off`, or
-// `make qemu TRACE=1` at boot via BOOTCFG_F_TRACE). vcpu_run calls
-// trace_exit after exit_handle has done its work, so a line shows the
-// exit's reason (the counter it moved), the guest pc, the instruction
-// when it is the guest's doing, and the outcome: where the guest goes on.
+// `make qemu TRACE=1` at boot via BOOTCFG_F_TRACE). exit_handle calls
+// trace_before and trace_after around each exit; the line is printed
+// after the exit has been handled, so it shows the exit's reason (the counter it moved),
+// the guest pc, the instruction when it is the guest's doing, and the
+// outcome: where the guest goes on.
 #include "hyp/hyp.h"
 #include "hyp/decode.h"
 
@@ -30,9 +31,19 @@ static void insn_words(u32 insn, char *buf, int n)
   }
 }
 
-// pc and exits are the vCPU's pc and counters from before the exit.
-void trace_exit(struct vcpu *v, u64 pc, const u64 exits[EXIT_NR])
+// The exit being traced: the guest pc and the counters from before it.
+static u64 pc_before, exits_before[EXIT_NR];
+
+void trace_before(struct vcpu *v)
 {
+  pc_before = v->ctx.sepc;
+  memcpy(exits_before, v->vm->exits, sizeof(exits_before));
+}
+
+void trace_after(struct vcpu *v)
+{
+  u64 pc = pc_before;
+  const u64 *exits = exits_before;
   struct vm *vm = v->vm;
   int r = EXIT_OTHER;
   for (int i = 0; i < EXIT_NR; i++)
@@ -40,10 +51,9 @@ void trace_exit(struct vcpu *v, u64 pc, const u64 exits[EXIT_NR])
       r = i;                  // the last one moved: injection follows emulation
   printf("hv6: trace: %-11s pc 0x%lx  %s", exit_reason_name(r), pc, scause_name(v->scause));
   if (!(v->scause & SCAUSE_INTR)) {
-    u64 lo, hi = 0;
+    u32 insn;
     char words[40];
-    if (hlvx_hu(pc, &lo) == 0 && (insn_length(lo) == 2 || hlvx_hu(pc + 2, &hi) == 0)) {
-      u32 insn = insn_length(lo) == 2 ? (u32)lo : (u32)(lo | hi << 16);
+    if (insn_fetch(pc, &insn) == 0) {
       insn_words(insn, words, sizeof(words));
       printf(", insn 0x%08x (%s)", insn, words);
     }
@@ -57,3 +67,4 @@ void trace_exit(struct vcpu *v, u64 pc, const u64 exits[EXIT_NR])
   else
     printf(" -> pc 0x%lx (%s)\n", v->ctx.sepc, (v->ctx.sstatus & SSTATUS_SPP) ? "VS" : "VU");
 }
+

@@ -1,12 +1,9 @@
 // vcpu.c: a virtual hart. vcpu_init puts it in the state a kernel
 // expects from OpenSBI (VS-mode at the entry point, a0 = hartid 0,
 // a1 = the device tree) and sets the H-extension CSRs that decide what
-// traps (the trap policy); vcpu_run enters it and handles its exits
-// until the VM stops.
+// traps (the trap policy); vcpu_run enters it until the VM stops (each
+// exit is exit.c's business).
 #include "hyp/hyp.h"
-#if LAB >= 5
-#include "hyp/snapstore.h"
-#endif
 
 // Exceptions the guest handles itself without an exit (hedeleg, priv
 // spec §8.2.2): everything a guest kernel owns on real hardware.
@@ -71,6 +68,9 @@ void vcpu_init(struct vcpu *v, struct vm *vm)
   csr_write(CSR_SCOUNTEREN, 0);
 }
 
+// Run the guest until the VM stops. vcpu_enter (kernel/vmentry.S) returns
+// only when exit_handle (exit.c) says the VM stopped; after every other
+// exit the assembly goes straight back into the guest.
 void vcpu_run(struct vcpu *v)
 {
   struct vm *vm = v->vm;
@@ -78,20 +78,6 @@ void vcpu_run(struct vcpu *v)
   vm->trace = vm->cfg && (vm->cfg->flags & BOOTCFG_F_TRACE);
   if (vm->cfg && (vm->cfg->flags & BOOTCFG_F_MONITOR))
     monitor_run(vm, "boot");
-  while (vm->state == VM_RUNNING) {
+  if (vm->state == VM_RUNNING)
     vcpu_enter(&v->ctx);
-    if (vm->trace) {
-      u64 pc = v->ctx.sepc, before[EXIT_NR];
-      memcpy(before, vm->exits, sizeof(before));
-      exit_handle(v);
-      trace_exit(v, pc, before);
-    } else {
-      exit_handle(v);
-    }
-    if (console_escape() && vm->state == VM_RUNNING)
-      monitor_run(vm, "escape");
-#if LAB >= 5
-    snapshot_poll(vm);        // a restore the monitor validated
-#endif
-  }
 }

@@ -55,15 +55,20 @@ static u32 valid_mask(u32 word)
 }
 
 #if SOL >= 3
-// The best request context c could claim: pending, enabled, priority > min.
+// The best request context c could claim: pending, enabled, priority >
+// min. It runs after every UART access, so it skips words with nothing
+// pending and enabled instead of testing every source.
 static u32 best(struct vplic *p, int c, u32 min)
 {
   u32 id = 0, prio = min;
-  for (u32 i = 1; i <= VPLIC_NDEV; i++)
-    if (bit(p->pending, i) && bit(p->enable[c], i) && p->priority[i] > prio) {
-      prio = p->priority[i];
-      id = i;
-    }
+  for (u32 w = 0; w < VPLIC_WORDS; w++) {
+    u32 cand = p->pending[w] & p->enable[c][w];
+    for (u32 i = w * 32; cand; i++, cand >>= 1)
+      if ((cand & 1) && p->priority[i] > prio) {
+        prio = p->priority[i];
+        id = i;
+      }
+  }
   return id;
 }
 
@@ -93,6 +98,8 @@ void vplic_set_level(struct vm *vm, u32 irq, int level)
   struct vplic *p = &vm->vplic;
   if (irq == 0 || irq > VPLIC_NDEV)
     return;
+  if (bit(p->level, irq) == (level != 0))
+    return;                       // no edge: nothing can change
   setbit(p->level, irq, level != 0);
   gateway(p, irq);
   update(vm);

@@ -125,10 +125,8 @@ void vtimer_wfi(struct vcpu *v)
     }
     if (sip & SIP_SEIP) {
       vm->exits[EXIT_EXTIRQ]++;
-      hostirq_handle(v);
+      hostirq_handle(v);        // which opens the monitor on its key
     }
-    if (console_escape())
-      monitor_run(vm, "escape");
   }
 }
 #else

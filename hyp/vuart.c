@@ -85,7 +85,7 @@ __attribute__((unused)) static int rx_pop(struct vuart *u)
 void vuart_poll(struct vm *vm)
 {
   struct vuart *u = &vm->vuart;
-  if (u->mcr & MCR_LOOP)
+  if ((u->mcr & MCR_LOOP) || !console_ready())
     return;
   while (u->rx_count < VUART_FIFO) {
     int c = vm_getc(vm);

@@ -8,6 +8,7 @@
 static char ring[CONSOLE_RXBUF];
 static u32 head, tail;   // head: next to read; tail: next to write
 static int escape;       // CONSOLE_ESCAPE was typed (the monitor's key)
+static int by_intr;      // the UART interrupts on input: no need to poll it
 
 // Move everything the UART holds into the ring (drops input when full,
 // like a real terminal line with no flow control).
@@ -22,9 +23,28 @@ void console_intr(void)
   }
 }
 
+// Input arrives by interrupt once console_intr_on() has run: whoever
+// takes the UART's interrupt calls console_intr (hyp/irq.c, the monitor).
+// Before that (or with no PLIC) read the UART here. Not polling matters:
+// the guest's UART looks for input on every LSR read.
+void console_intr_on(void)
+{
+  uart_enable_rx_intr();
+  by_intr = 1;
+}
+
+// Is there anything to read, or an escape key to notice? Cheap, for
+// the guest UART's status reads.
+int console_ready(void)
+{
+  if (!by_intr)
+    console_intr();
+  return head != tail || escape;
+}
+
 int console_getc(void)
 {
-  if (head == tail)
+  if (head == tail && !by_intr)
     console_intr();
   if (head == tail)
     return -1;

@@ -22,7 +22,8 @@ struct context {
 _Static_assert(sizeof(struct context) == CTX_SIZE, "context.h offsets");
 
 // vmentry.S
-void vcpu_enter(struct context *c);          // returns at the next exit
+void vcpu_enter(struct context *c);          // returns when the VM stops
 int  hlvx_hu(u64 gva, u64 *out);             // 0, or -1 if it faulted
+int  hlvx_wu(u64 gva, u64 *out);
 void trap_vector(void);
 #endif

@@ -17,6 +17,8 @@ void uart_enable_rx_intr(void);
 
 // console.c: host console input, buffered for hyp/ and the monitor
 void console_intr(void);
+void console_intr_on(void);      // input by interrupt from now on
+int  console_ready(void);        // input or the escape key waiting?
 int  console_getc(void);         // -1 if nothing buffered
 int  console_escape(void);       // 1 if CONSOLE_ESCAPE was typed since last asked
 #define CONSOLE_ESCAPE 0x1d      // Ctrl-]: opens the hypervisor monitor

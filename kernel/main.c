@@ -33,7 +33,7 @@ void main(u64 hartid, void *fdt)
   if (platform.plic.base) {
     plic_init(platform.plic.base);
     plic_enable(platform.uart.irq);
-    uart_enable_rx_intr();
+    console_intr_on();
     csr_set(sie, SIP_SEIP | SIP_STIP);
   }
   vm_main();

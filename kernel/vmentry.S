@@ -3,11 +3,18 @@
 # vcpu_enter(ctx) saves the host's callee-saved registers in ctx, loads the
 # guest's registers and sret's into VS/VU-mode (hstatus.SPV = 1, priv spec
 # §8.6.4). When the guest traps to HS-mode, trap_vector saves every guest
-# register into the same ctx, restores the host registers and returns from
-# vcpu_enter as if it were an ordinary call. sscratch holds ctx while the
-# guest runs and 0 while the host runs, which tells the two kinds of trap
-# apart. The host runs with sstatus.SIE = 0: its interrupts are taken only
-# as guest exits (with V = 1, HS interrupts are always enabled, §8.6.1).
+# register into the same ctx, switches to the host's stack and calls
+# exit_handle(ctx) (hyp/exit.c), which handles the exit. If it returns 0
+# the guest goes on at once (guest_resume); otherwise the host registers
+# come back and vcpu_enter returns to its caller, as an ordinary call
+# would. So an exit costs the guest's registers only: the host's
+# callee-saved ones are saved once per vcpu_enter, not once per exit
+# (xv6's uservec/usertrap/userret do the same for user traps).
+#
+# sscratch holds ctx while the guest runs and 0 while the host runs,
+# which tells the two kinds of trap apart. The host runs with
+# sstatus.SIE = 0: its interrupts are taken only as guest exits (with
+# V = 1, HS interrupts are always enabled, §8.6.1).
 #include "kernel/context.h"
 
 .section .text
@@ -29,45 +36,7 @@ vcpu_enter:
         sd      s9, CTX_HOST+13*8(a0)
         sd      s10, CTX_HOST+14*8(a0)
         sd      s11, CTX_HOST+15*8(a0)
-        ld      t0, CTX_SEPC(a0)
-        csrw    sepc, t0
-        ld      t0, CTX_SSTATUS(a0)
-        csrw    sstatus, t0
-        ld      t0, CTX_HSTATUS(a0)
-        csrw    hstatus, t0
-        csrw    sscratch, a0
-        ld      ra, CTX_X(1)(a0)
-        ld      sp, CTX_X(2)(a0)
-        ld      gp, CTX_X(3)(a0)
-        ld      tp, CTX_X(4)(a0)
-        ld      t0, CTX_X(5)(a0)
-        ld      t1, CTX_X(6)(a0)
-        ld      t2, CTX_X(7)(a0)
-        ld      s0, CTX_X(8)(a0)
-        ld      s1, CTX_X(9)(a0)
-        ld      a1, CTX_X(11)(a0)
-        ld      a2, CTX_X(12)(a0)
-        ld      a3, CTX_X(13)(a0)
-        ld      a4, CTX_X(14)(a0)
-        ld      a5, CTX_X(15)(a0)
-        ld      a6, CTX_X(16)(a0)
-        ld      a7, CTX_X(17)(a0)
-        ld      s2, CTX_X(18)(a0)
-        ld      s3, CTX_X(19)(a0)
-        ld      s4, CTX_X(20)(a0)
-        ld      s5, CTX_X(21)(a0)
-        ld      s6, CTX_X(22)(a0)
-        ld      s7, CTX_X(23)(a0)
-        ld      s8, CTX_X(24)(a0)
-        ld      s9, CTX_X(25)(a0)
-        ld      s10, CTX_X(26)(a0)
-        ld      s11, CTX_X(27)(a0)
-        ld      t3, CTX_X(28)(a0)
-        ld      t4, CTX_X(29)(a0)
-        ld      t5, CTX_X(30)(a0)
-        ld      t6, CTX_X(31)(a0)
-        ld      a0, CTX_X(10)(a0)
-        sret
+        j       guest_resume
 
 # stvec points here for the host's whole life (priv spec §4.1.2: direct
 # mode, so 4-byte alignment is enough).
@@ -114,22 +83,78 @@ trap_vector:
         sd      t0, CTX_SSTATUS(a0)
         csrr    t0, hstatus
         sd      t0, CTX_HSTATUS(a0)
-        ld      ra, CTX_HOST+0*8(a0)
+        # On the host's stack, with ctx kept in s0, which the C calling
+        # convention preserves across the call. gp and tp may keep the
+        # guest's values: the host's C code never uses them (-mno-relax,
+        # one thread).
         ld      sp, CTX_HOST+1*8(a0)
-        ld      gp, CTX_HOST+2*8(a0)
-        ld      tp, CTX_HOST+3*8(a0)
-        ld      s0, CTX_HOST+4*8(a0)
-        ld      s1, CTX_HOST+5*8(a0)
-        ld      s2, CTX_HOST+6*8(a0)
-        ld      s3, CTX_HOST+7*8(a0)
-        ld      s4, CTX_HOST+8*8(a0)
-        ld      s5, CTX_HOST+9*8(a0)
-        ld      s6, CTX_HOST+10*8(a0)
-        ld      s7, CTX_HOST+11*8(a0)
-        ld      s8, CTX_HOST+12*8(a0)
-        ld      s9, CTX_HOST+13*8(a0)
-        ld      s10, CTX_HOST+14*8(a0)
-        ld      s11, CTX_HOST+15*8(a0)
+        mv      s0, a0
+        call    exit_handle
+        bnez    a0, host_return
+        mv      a0, s0
+
+# Load the guest's registers from ctx (a0) and enter it. a0 is loaded
+# last: until then it points at ctx.
+guest_resume:
+        ld      t0, CTX_SEPC(a0)
+        csrw    sepc, t0
+        ld      t0, CTX_SSTATUS(a0)
+        csrw    sstatus, t0
+        ld      t0, CTX_HSTATUS(a0)
+        csrw    hstatus, t0
+        csrw    sscratch, a0
+        ld      ra, CTX_X(1)(a0)
+        ld      sp, CTX_X(2)(a0)
+        ld      gp, CTX_X(3)(a0)
+        ld      tp, CTX_X(4)(a0)
+        ld      t0, CTX_X(5)(a0)
+        ld      t1, CTX_X(6)(a0)
+        ld      t2, CTX_X(7)(a0)
+        ld      s0, CTX_X(8)(a0)
+        ld      s1, CTX_X(9)(a0)
+        ld      a1, CTX_X(11)(a0)
+        ld      a2, CTX_X(12)(a0)
+        ld      a3, CTX_X(13)(a0)
+        ld      a4, CTX_X(14)(a0)
+        ld      a5, CTX_X(15)(a0)
+        ld      a6, CTX_X(16)(a0)
+        ld      a7, CTX_X(17)(a0)
+        ld      s2, CTX_X(18)(a0)
+        ld      s3, CTX_X(19)(a0)
+        ld      s4, CTX_X(20)(a0)
+        ld      s5, CTX_X(21)(a0)
+        ld      s6, CTX_X(22)(a0)
+        ld      s7, CTX_X(23)(a0)
+        ld      s8, CTX_X(24)(a0)
+        ld      s9, CTX_X(25)(a0)
+        ld      s10, CTX_X(26)(a0)
+        ld      s11, CTX_X(27)(a0)
+        ld      t3, CTX_X(28)(a0)
+        ld      t4, CTX_X(29)(a0)
+        ld      t5, CTX_X(30)(a0)
+        ld      t6, CTX_X(31)(a0)
+        ld      a0, CTX_X(10)(a0)
+        sret
+
+# exit_handle said stop: give the host its registers back and return from
+# vcpu_enter. s0 holds ctx, so it is restored last.
+host_return:
+        ld      ra, CTX_HOST+0*8(s0)
+        ld      sp, CTX_HOST+1*8(s0)
+        ld      gp, CTX_HOST+2*8(s0)
+        ld      tp, CTX_HOST+3*8(s0)
+        ld      s1, CTX_HOST+5*8(s0)
+        ld      s2, CTX_HOST+6*8(s0)
+        ld      s3, CTX_HOST+7*8(s0)
+        ld      s4, CTX_HOST+8*8(s0)
+        ld      s5, CTX_HOST+9*8(s0)
+        ld      s6, CTX_HOST+10*8(s0)
+        ld      s7, CTX_HOST+11*8(s0)
+        ld      s8, CTX_HOST+12*8(s0)
+        ld      s9, CTX_HOST+13*8(s0)
+        ld      s10, CTX_HOST+14*8(s0)
+        ld      s11, CTX_HOST+15*8(s0)
+        ld      s0, CTX_HOST+4*8(s0)
         ret
 
 # A trap taken by host code: always a hypervisor bug. Put a0 back and
@@ -138,23 +163,33 @@ host_trap:
         csrrw   a0, sscratch, a0
         j       kerneltrap
 
-# Read an instruction halfword from guest virtual memory (priv spec §8.5:
-# HLVX.HU translates through both stages with execute permission, as the
-# guest's fetch did). The guest's page tables may say anything, so a fault
-# is expected, not a bug: stvec points at a local landing pad for the one
-# instruction.
+# Read an instruction halfword or word from guest virtual memory (priv
+# spec §8.5: HLVX translates through both stages with execute permission,
+# as the guest's fetch did). The guest's page tables may say anything, so
+# a fault is expected, not a bug: stvec points at a local landing pad for
+# the one instruction.
 #   int hlvx_hu(u64 gva, u64 *out)    0, or -1 if it faulted
+#   int hlvx_wu(u64 gva, u64 *out)    the same, 32 bits
 .globl hlvx_hu
 hlvx_hu:
         csrr    t1, stvec
-        la      t0, 1f
+        la      t0, hlvx_fault
         csrw    stvec, t0
         hlvx.hu t2, (a0)
+        j       hlvx_done
+.globl hlvx_wu
+hlvx_wu:
+        csrr    t1, stvec
+        la      t0, hlvx_fault
+        csrw    stvec, t0
+        hlvx.wu t2, (a0)
+hlvx_done:
         sd      t2, 0(a1)
         li      a0, 0
         csrw    stvec, t1
         ret
 .balign 4
-1:      li      a0, -1
+hlvx_fault:
+        li      a0, -1
         csrw    stvec, t1
         ret

@@ -8,9 +8,18 @@
 void *memset(void *dst, int c, size_t n)
 {
   u8 *d = dst;
-  // Whole words when aligned: pages are zeroed on every demand fault.
+  u64 w = (u8)c * 0x0101010101010101UL;
+  // Whole 64-byte blocks when aligned: the hypervisor zeroes a page on
+  // every demand fault, and eight stores per loop trip make that a
+  // quarter of the instructions of a word-at-a-time loop.
+  if ((((u64)d | n) & 63) == 0) {
+    for (u64 *p = dst, *end = (u64 *)(d + n); p < end; p += 8) {
+      p[0] = w; p[1] = w; p[2] = w; p[3] = w;
+      p[4] = w; p[5] = w; p[6] = w; p[7] = w;
+    }
+    return dst;
+  }
   if ((((u64)d | n) & 7) == 0) {
-    u64 w = (u8)c * 0x0101010101010101UL;
     for (size_t i = 0; i < n; i += 8)
       *(u64 *)(d + i) = w;
     return dst;

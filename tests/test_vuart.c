@@ -26,6 +26,11 @@ int vm_getc(struct vm *vm)
   return in_pos < in_len ? (u8)input[in_pos++] : -1;
 }
 
+int console_ready(void)
+{
+  return in_pos < in_len;
+}
+
 void uart_putc(int c)
 {
   if (out_len < (int)sizeof(output))
