@@ -9,7 +9,8 @@
 #     later labs' features disappear (unifdef exit 1 = "changed", not an error)
 #   - conf/lab.mk says LAB ?= N, SOL ?= N-1
 #   - labs/ of later labs, every hidden/ or solution/ directory, labs/README.md
-#     (the instructor's guide) and .ci/ are left out
+#     (the instructor's guide) and .ci/ are left out; the other files directly
+#     in labs/ (DEBUGGING.md, conftest.py) go into every handout
 #   - any SOL conditional that unifdef could not resolve is an error
 # The file list is `git ls-files` (tracked + untracked, not ignored) when the
 # tree is a git repository, else everything outside build/.
