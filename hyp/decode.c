@@ -8,15 +8,6 @@
 #define OPC_LOAD   0x03
 #define OPC_STORE  0x23
 
-int insn_length(u32 lo)
-{
-  if ((lo & 3) != 3)
-    return 2;
-  if ((lo & 0x1c) != 0x1c)
-    return 4;
-  return 0;   // 48-bit and longer encodings: none of ours
-}
-
 int decode_system(u32 insn, struct sys_insn *s)
 {
   if ((insn & 0x7f) != OPC_SYSTEM)
@@ -67,16 +58,6 @@ int decode_system(u32 insn, struct sys_insn *s)
   s->kind = SYS_INVALID;
   return 0;
 #endif
-}
-
-int sys_csr_writes(const struct sys_insn *s)
-{
-  return s->kind == SYS_CSRRW || s->rs1 != 0;
-}
-
-int sys_csr_reads(const struct sys_insn *s)
-{
-  return s->kind != SYS_CSRRW || s->rd != 0;
 }
 
 // Sign-extend the low bits of x.

@@ -5,7 +5,14 @@
 
 // Length of the instruction whose low 16 bits are lo (ISA spec §1.5):
 // 2 if compressed, 4 otherwise; 0 for the longer encodings we reject.
-int insn_length(u32 lo);
+static inline int insn_length(u32 lo)
+{
+  if ((lo & 3) != 3)
+    return 2;
+  if ((lo & 0x1c) != 0x1c)
+    return 4;
+  return 0;   // 48-bit and longer encodings: none of ours
+}
 
 // A SYSTEM-opcode instruction (ISA spec ch. "Zicsr"; priv spec §3.3, §8.4).
 enum sys_kind {
@@ -27,8 +34,15 @@ int decode_system(u32 insn, struct sys_insn *out);   // 0, or -1 if not SYSTEM
 // Does this CSR access write the CSR? CSRRW always; CSRRS/CSRRC only when
 // rs1/uimm != 0 (Zicsr: "shall not write" otherwise). Does it read?
 // CSRRW/CSRRWI with rd = x0 shall not read (no read side effects).
-int sys_csr_writes(const struct sys_insn *s);
-int sys_csr_reads(const struct sys_insn *s);
+static inline int sys_csr_writes(const struct sys_insn *s)
+{
+  return s->kind == SYS_CSRRW || s->rs1 != 0;
+}
+
+static inline int sys_csr_reads(const struct sys_insn *s)
+{
+  return s->kind != SYS_CSRRW || s->rd != 0;
+}
 
 // A load or store, as decoded for MMIO emulation (ISA spec RV64I, RVC).
 struct mem_insn {
