@@ -8,6 +8,7 @@
 #       out.selftest("csrtest")             # `csrtest: done, N checks, 0 failed`
 #       out.expect(r"^hv6: exits: ")
 #
+#   out.stop_report()             hv6's `vm stopped:` line + decoded exit + hint
 #   m.run_native(bootargs, ...)   boot the guest in S-mode on QEMU (no hv6)
 #   m.compare("csrtest")          native vs hv6 result lines, diff on mismatch
 #   with m.session("hv6") as s:   interactive: s.cmd("help"), s.expect(regex)

@@ -19,7 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import run as qemu_run  # noqa: E402
 
-from .decode import explain  # noqa: E402
+from .reports import headlines, reports  # noqa: E402
 
 TAIL = 30
 
@@ -67,14 +67,19 @@ class Output:
         return self.text
 
     def _fail(self, msg):
-        raise GradeFailure(f"{msg} [{self.label}]")
+        raise GradeFailure(f"{msg} [{self.label}]" + self._why())
+
+    def _why(self):
+        """hv6's stop or panic line and hint, when there is one: often the answer."""
+        return "".join("\n  " + l for l in headlines(self.text))
 
     def expect(self, regex, msg=None):
         """The first match of regex (re.M) in the output; fail if none."""
         mo = re.search(regex, self.text, re.M)
         if not mo:
             if self.timed_out:
-                raise QemuTimeout(f"TIMEOUT after {self.timeout}s before /{regex}/ appeared [{self.label}]")
+                raise QemuTimeout(f"TIMEOUT after {self.timeout}s before /{regex}/ appeared "
+                                  f"[{self.label}]" + self._why())
             self._fail(msg or f"expected a line matching /{regex}/, not found")
         return mo
 
@@ -82,6 +87,14 @@ class Output:
         mo = re.search(regex, self.text, re.M)
         if mo:
             self._fail(msg or f"unexpected line: {self.line_of(mo)!r} (matches /{regex}/)")
+
+    def stop_report(self):
+        """hv6's first VM-stop or panic report (its line, the decoded exit,
+        the hint) as one text; fail if hv6 printed none."""
+        r = reports(self.text)
+        if not r:
+            self._fail("hv6 printed no `hv6: vm stopped:` or `hv6: panic:` report")
+        return "\n".join(r[0])
 
     def line_of(self, mo):
         s = self.text.rfind("\n", 0, mo.start()) + 1
@@ -104,13 +117,13 @@ class Output:
         return int(mo[1])
 
     def report(self, tail=TAIL):
-        """Failure report: how it ended, last lines, decoded hv6 reports."""
+        """Failure report: how it ended, hv6's own reports (VM stop or panic,
+        decoded, with the likely mistake) first, then the last lines."""
         end = (f"TIMEOUT after {self.timeout}s" if self.timed_out else f"exit status {self.returncode}")
-        out = [f"--- {self.label}: {end}, {self.elapsed:.1f}s; last {min(tail, len(self.lines))} lines ---"]
-        out += self.lines[-tail:]
-        dec = explain(self.text)
-        if dec:
-            out += ["--- hv6 reports, decoded ---"] + dec
+        out = [f"--- {self.label}: {end}, {self.elapsed:.1f}s ---"]
+        for r in reports(self.text):
+            out += r
+        out += [f"--- {self.label}: last {min(tail, len(self.lines))} lines ---"] + self.lines[-tail:]
         return "\n".join(out)
 
 
@@ -295,7 +308,8 @@ class Machine:
         if a != b:
             diff = difflib.unified_diff(a, b, "native", hv.label, lineterm="", n=2)
             raise GradeFailure(f"{test}: hv6 output differs from native "
-                               f"({len(a)} vs {len(b)} result lines):\n" + "\n".join(list(diff)[:60]))
+                               f"({len(a)} vs {len(b)} result lines):" + hv._why() + "\n"
+                               + "\n".join(list(diff)[:60]))
         if selftest:
             nat.selftest(test)
             hv.selftest(test)

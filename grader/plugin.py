@@ -1,6 +1,7 @@
 # grader/plugin.py: pytest hooks that turn lab tests into a grade.
-# Loaded by labs/conftest.py.  Per test: points, a hard time limit, the last
-# console lines + decoded hv6 reports on failure, TIMEOUT as its own status.
+# Loaded by labs/conftest.py.  Per test: points, a hard time limit, hv6's own
+# failure reports (VM stop / panic, decoded, with a hint) + the last console
+# lines on failure, TIMEOUT as its own status.
 # At the end (controller process only, also under pytest-xdist) it prints the
 # human summary and writes $GRADE_OUT (default build/grade)/results.json
 # (Gradescope) and summary.txt; JUnit XML comes from pytest's --junitxml.
@@ -12,6 +13,7 @@ import time
 import pytest
 
 from .machine import ROOT, Machine, QemuTimeout
+from .reports import headlines
 
 DEFAULT_TIMEOUT = 300
 _results = {}
@@ -131,7 +133,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         name = _name(nodeid, r["lab"])
         lines.append(f"  {name:<56} {word[r['status']]:<8} {got:>3}/{pts:<3} ({r['time']:.1f}s)")
         if r["status"] != "passed":
-            lines += ["      " + l for l in r["output"].splitlines()[:1]]
+            # The failed check, then hv6's stop/panic line and hint if it printed one.
+            first = r["output"].splitlines()[:1]
+            lines += ["      " + l for l in dict.fromkeys(first + headlines(r["output"]))]
         tests.append({"name": name, "score": got, "max_score": pts,
                       "status": "passed" if r["status"] == "passed" else "failed",
                       "output": r["output"] or "ok", "visibility": r["visibility"],

@@ -203,5 +203,7 @@ void csr_virtual_insn(struct vcpu *v)
   (void)csr_new_value;
   vm_stop(v->vm, "virtual instruction 0x%08x at pc 0x%lx not emulated (lab 1: csr.c)",
           insn, v->ctx.sepc);
+  vm_hint("csr_virtual_insn is still the lab-1 stub: decode the instruction "
+          "(decode_system) and emulate it (labs/csr/README.md, task 2)");
 #endif
 }

@@ -43,6 +43,8 @@ static void interrupt(struct vcpu *v, u64 code)
   }
   vm->exits[EXIT_OTHER]++;
   vm_stop(vm, "unexpected host interrupt %ld", code);
+  vm_hint("hv6 takes only the host's timer, external and software interrupts "
+          "(interrupt() above): which code enabled interrupt %ld in sie?", code);
 }
 
 static void dispatch(struct vcpu *v)
@@ -67,9 +69,12 @@ static void dispatch(struct vcpu *v)
   // Everything else the guest owns is delegated in hedeleg (vcpu.c) and
   // never gets here; what does is a cause we do not handle.
   v->vm->exits[EXIT_OTHER]++;
-  vm_stop(v->vm, "unhandled exit: %s (scause=0x%lx stval=0x%lx htval=0x%lx "
-          "htinst=0x%lx) at guest pc 0x%lx", scause_name(v->scause), v->scause,
-          v->stval, v->htval, v->htinst, v->ctx.sepc);
+  vm_stop(v->vm, "unhandled exit: %s (scause %ld) at guest pc 0x%lx",
+          scause_name(v->scause), v->scause, v->ctx.sepc);
+  if (v->scause <= EXC_STORE_PAGE_FAULT)
+    vm_hint("a guest kernel handles %s itself on real hardware: hedeleg (0x%lx) "
+            "does not delegate it -- see HEDELEG_GUEST in vcpu.c",
+            scause_name(v->scause), csr_read(CSR_HEDELEG));
 }
 
 // Every exit: trap_vector (kernel/vmentry.S) has saved the guest's

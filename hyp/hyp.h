@@ -154,6 +154,7 @@ static inline void sbi_ret(struct vcpu *v, long error, long value)
 void vm_main(void);
 int  vm_create(struct vm *vm, const struct bootcfg *cfg);
 void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vm_halt(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vm_print_exits(struct vm *vm);
 
 // loader.c: the guest image into guest RAM
@@ -173,6 +174,13 @@ const char *exit_reason_name(enum exit_reason r);
 // trace.c: one line per exit, when vm->trace is on
 void trace_before(struct vcpu *v);
 void trace_after(struct vcpu *v);
+void insn_words(u32 insn, char *buf, int n);     // "csrrs csr 0xc01", "load 4 bytes"
+
+// diag.c: readable failures. After a vm_stop line: the exit in words,
+// then (from the caller) the likely mistake.
+void diag_exit(struct vcpu *v, const char *pre);
+void vm_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pte_perm(u64 pte, char buf[8]);              // "rwxu-ad"
 
 // inject.c
 void inject_exception(struct vcpu *v, u64 cause, u64 tval);
@@ -202,6 +210,7 @@ void stage2_fault(struct vcpu *v);
 
 // mmio.c
 void mmio_register(struct vm *vm, const struct mmio_dev *dev);
+const struct mmio_dev *mmio_find(struct vm *vm, u64 gpa);   // 0 if no device there
 void mmio_fault(struct vcpu *v, u64 gpa);
 
 #if LAB >= 2

@@ -12,6 +12,9 @@ void inject_exception(struct vcpu *v, u64 cause, u64 tval)
   if ((vstvec & ~3UL) == 0) {
     vm_stop(v->vm, "guest took %s (scause %ld) at pc 0x%lx with vstvec unset",
             scause_name(cause), cause, v->ctx.sepc);
+    vm_hint("the guest has no trap handler (vstvec = 0). guest-os sets stvec in "
+            "trapinit(), after its first printf: an exception before that is "
+            "likely hv6's doing (see the last exit)");
     return;
   }
   u64 vsstatus = csr_read(CSR_VSSTATUS);
@@ -36,6 +39,8 @@ void inject_exception(struct vcpu *v, u64 cause, u64 tval)
   vm_stop(v->vm, "cannot inject %s (scause %ld) at guest pc 0x%lx: "
           "inject_exception is not written yet (lab 1: inject.c)",
           scause_name(cause), cause, v->ctx.sepc);
+  vm_hint("the guest must take this exception as on a machine without H: "
+          "write inject_exception (labs/csr/README.md, task 3)");
   (void)tval;
 #endif
 }

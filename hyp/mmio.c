@@ -15,7 +15,7 @@ void mmio_register(struct vm *vm, const struct mmio_dev *dev)
   vm->mmio[vm->nmmio++] = dev;
 }
 
-static const struct mmio_dev *mmio_find(struct vm *vm, u64 gpa)
+const struct mmio_dev *mmio_find(struct vm *vm, u64 gpa)
 {
   for (int i = 0; i < vm->nmmio; i++) {
     const struct mmio_dev *d = vm->mmio[i];
@@ -61,6 +61,8 @@ static void mmio_emulate(struct vcpu *v, const struct mmio_dev *d, u64 gpa)
   if (mmio_decode(v, &m) < 0) {
     vm_stop(v->vm, "cannot decode the access to device %s at GPA 0x%lx "
             "(guest pc 0x%lx, htinst 0x%lx)", d->name, gpa, v->ctx.sepc, v->htinst);
+    vm_hint("decode_mem takes plain loads and stores only: an AMO or FP access to a "
+            "device? (a transformed htinst needs bit 1 set to decode, priv spec 8.6.3)");
     return;
   }
   if (gpa % m.width || m.store != (v->scause == EXC_STORE_GUEST_PAGE_FAULT)) {
@@ -124,6 +126,12 @@ void mmio_fault(struct vcpu *v, u64 gpa)
   vm_stop(v->vm, "guest %s at GPA 0x%lx (%s) not handled (lab 2: hyp/mmio.c)",
           v->scause == EXC_LOAD_GUEST_PAGE_FAULT ? "load" : "store", gpa,
           d ? d->name : "no device");
+  if (d == 0)
+    vm_hint("no device at this GPA: the guest must get an access fault, as on the "
+            "board (access_fault; labs/stage2/README.md, task 3)");
+  else
+    vm_hint("decode the access (decode_mem), call %s's read or write, write rd for "
+            "a load, step sepc over it (labs/stage2/README.md, task 3)", d->name);
 #endif
 #else
   access_fault(v);

@@ -156,8 +156,13 @@ static int cmd_vcpu(struct vm *vm, int argc, char **argv)
   printf("vsip      0x%016lx\n", csr_read(CSR_VSIP));
   printf("vsscratch 0x%016lx\n", csr_read(CSR_VSSCRATCH));
   printf("hvip      0x%016lx\n", csr_read(CSR_HVIP));
-  printf("last exit scause=0x%lx (%s) stval=0x%lx htval=0x%lx htinst=0x%lx\n",
-         v->scause, scause_name(v->scause), v->stval, v->htval, v->htinst);
+  u64 exits = 0;
+  for (int r = 0; r < EXIT_NR; r++)
+    exits += vm->exits[r];
+  if (exits)
+    diag_exit(v, "");
+  else
+    printf("last exit: none yet\n");
   return 0;
 }
 
@@ -189,14 +194,6 @@ static const char *s2_size(int level)
   return level == 2 ? "1G" : level == 1 ? "2M" : "4K";
 }
 
-static void s2_perm(u64 pte, char *buf)
-{
-  const char *bits = "rwxugad";
-  for (int i = 0; i < 7; i++)
-    buf[i] = (pte >> (i + 1)) & 1 ? bits[i] : '-';
-  buf[7] = 0;
-}
-
 struct run {
   u64 gpa, hpa, size, pte_flags;
   int level;
@@ -208,7 +205,7 @@ static void run_flush(struct run *r)
   if (r->size == 0)
     return;
   char perm[8];
-  s2_perm(r->pte_flags, perm);
+  pte_perm(r->pte_flags, perm);
   u64 n = r->size >> (PGSHIFT + 9 * r->level);
   printf("  0x%010lx-0x%010lx -> 0x%010lx  %4ld x %s  %s\n", r->gpa,
          r->gpa + r->size - 1, r->hpa, n, s2_size(r->level), perm);
@@ -242,10 +239,11 @@ static void s2_walk_one(struct vm *vm, u64 gpa)
   if (gmem_is_ram(vm, gpa, 1))
     printf("guest RAM\n");
   else {
+#if LAB >= 2
+    const struct mmio_dev *d = mmio_find(vm, gpa);
+#else
     const struct mmio_dev *d = 0;
-    for (int i = 0; i < vm->nmmio; i++)
-      if (gpa >= vm->mmio[i]->base && gpa - vm->mmio[i]->base < vm->mmio[i]->size)
-        d = vm->mmio[i];
+#endif
     if (d)
       printf("device %s, offset 0x%lx (emulated, never mapped)\n", d->name, gpa - d->base);
     else
@@ -268,7 +266,7 @@ static void s2_walk_one(struct vm *vm, u64 gpa)
     }
     if (pte & (PTE_R | PTE_W | PTE_X)) {
       char perm[8];
-      s2_perm(pte, perm);
+      pte_perm(pte, perm);
       u64 off = gpa & (stage2_level_size(level) - 1);
       printf("leaf %s %s\n  -> HPA 0x%lx\n", s2_size(level), perm, PTE2PA(pte) + off);
       return;
@@ -335,7 +333,7 @@ static int cmd_continue(struct vm *vm, int argc, char **argv)
 static int cmd_quit(struct vm *vm, int argc, char **argv)
 {
   (void)argc, (void)argv;
-  vm_stop(vm, "quit from the monitor");
+  vm_halt(vm, "quit from the monitor");
   return 1;
 }
 

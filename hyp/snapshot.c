@@ -535,7 +535,7 @@ static void apply(struct vm *vm, const char *name, const int *chain, int n)
   dirty_stop();
   stage2_destroy(vm);
   if (stage2_init(vm) < 0) {
-    vm_stop(vm, "snapshot restore: out of host memory");
+    vm_halt(vm, "snapshot restore: out of host memory");
     return;
   }
   csr_write(CSR_HGATP, stage2_hgatp(vm));
@@ -547,7 +547,7 @@ static void apply(struct vm *vm, const char *name, const int *chain, int n)
     rs.vm = vm;
     rs.apply = 1;
     if (snap_walk(&store_io, e, 0, 0, &visitor, iobuf, err, sizeof(err)) < 0) {
-      vm_stop(vm, "snapshot restore of '%s' failed midway: %s", name, err);
+      vm_halt(vm, "snapshot restore of '%s' failed midway: %s", name, err);
       return;
     }
     pages += e->pages;

@@ -301,14 +301,25 @@ void stage2_fault(struct vcpu *v)
     if (snapshot_dirty_fault(vm, gpa))
       return;                 // a write to a page write-protected for tracking
 #endif
-    if (stage2_translate(vm, gpa) != 0)
-      vm_stop(vm, "guest-page fault at GPA 0x%lx, which is mapped in stage 2 "
-              "(scause=0x%lx htval=0x%lx) -- a missing HFENCE.GVMA?", gpa,
-              v->scause, v->htval);
-    else if (ram_populate(vm, gpa) == 0)
-      vm_stop(vm, "out of memory: the host cannot back guest page 0x%lx "
-              "(%ld pages in use, %ld host pages free)", gpa, vm->pages,
-              kalloc_free_pages());
+    if (stage2_translate(vm, gpa) != 0) {
+      vm_stop(vm, "guest-page fault at GPA 0x%lx, which is mapped in stage 2", gpa);
+      vm_hint("a G-stage leaf needs V, U and the access's R/W/X (priv spec 8.5.1; "
+              "the stage-2 line above shows it); if it has them, a missing HFENCE.GVMA?");
+    } else if (ram_populate(vm, gpa) == 0) {
+      // A page and at most two tables: with 3 pages free, memory was not it.
+      if (kalloc_free_pages() >= 3) {
+        vm_stop(vm, "cannot back guest page 0x%lx: ram_populate failed with %ld host "
+                "pages free", gpa, kalloc_free_pages());
+        vm_hint("is ram_populate written (lab 2), and does stage2_map accept a 4 KiB "
+                "leaf at 0x%lx?", ROUNDDOWN(gpa, PGSIZE));
+      } else {
+        vm_stop(vm, "out of memory: the host cannot back guest page 0x%lx "
+                "(%ld pages in use, %ld host pages free)", gpa, vm->pages,
+                kalloc_free_pages());
+        vm_hint("the guest touched more RAM than the host can back: "
+                "a smaller GUEST_MEM, or more host memory");
+      }
+    }
     return;
   }
   mmio_fault(v, gpa);

@@ -17,11 +17,11 @@ static const char *const sys_names[] = {
 };
 
 // The instruction at pc in words: "csrrs csr 0xc01", "load 4 bytes", ...
-static void insn_words(u32 insn, char *buf, int n)
+void insn_words(u32 insn, char *buf, int n)
 {
   struct sys_insn s;
   struct mem_insn m;
-  if (decode_system(insn, &s) == 0) {
+  if (decode_system(insn, &s) == 0 && s.kind != SYS_INVALID) {
     int csr = s.kind == SYS_CSRRW || s.kind == SYS_CSRRS || s.kind == SYS_CSRRC;
     snprintf(buf, n, csr ? "%s%s csr 0x%x" : "%s", sys_names[s.kind], s.imm ? "i" : "", s.csr);
   } else if (decode_mem(insn, &m) == 0) {

@@ -72,16 +72,35 @@ int vm_create(struct vm *vm, const struct bootcfg *cfg)
   return 0;
 }
 
-// Stop the VM (not the host) with a one-line diagnostic.
+static void stop(struct vm *vm, const char *fmt, va_list ap)
+{
+  printf("hv6: vm stopped: ");
+  vprintf(fmt, ap);
+  printf("\n");
+  vm->state = VM_STOPPED;
+}
+
+// Stop the VM (not the host) with a one-line diagnostic: the exit the
+// vCPU is handling led here, so print it decoded (diag.c). The caller
+// may add the likely mistake with vm_hint.
 void vm_stop(struct vm *vm, const char *fmt, ...)
 {
   va_list ap;
-  printf("hv6: vm stopped: ");
   va_start(ap, fmt);
-  vprintf(fmt, ap);
+  stop(vm, fmt, ap);
   va_end(ap);
-  printf("\n");
-  vm->state = VM_STOPPED;
+  diag_exit(&vm->vcpu, "hv6:   ");
+}
+
+// Stop the VM between exits, for a reason of the host's (the monitor's
+// quit, a snapshot restore that failed midway): the vCPU's last exit has
+// nothing to do with it and is not printed.
+void vm_halt(struct vm *vm, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  stop(vm, fmt, ap);
+  va_end(ap);
 }
 
 void vm_print_exits(struct vm *vm)

@@ -215,6 +215,8 @@ int vuart_irq_pending(struct vuart *u)
 static u8 reg_read(struct vm *vm, u64 off)
 {
   vm_stop(vm, "guest read UART register %ld: not emulated (lab 2: hyp/vuart.c)", off);
+  vm_hint("reg_read is still the lab-2 stub: the register table at the top of "
+          "hyp/vuart.c says what register %ld reads as", off);
   return 0xff;
 }
 
@@ -222,6 +224,8 @@ static void reg_write(struct vm *vm, u64 off, u8 val)
 {
   vm_stop(vm, "guest wrote 0x%x to UART register %ld: not emulated (lab 2: hyp/vuart.c)",
           val, off);
+  vm_hint("reg_write is still the lab-2 stub: the register table at the top of "
+          "hyp/vuart.c says what a write to register %ld does", off);
 }
 
 int vuart_irq_pending(struct vuart *u)

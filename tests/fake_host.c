@@ -2,8 +2,9 @@
 // unit tests and fuzzers (tests/, built with -DHOST_TEST). printf and the
 // string functions are the C library's, crc32 and strncpy_safe lib/'s
 // (name lib/crc32.c lib/string.c in SOURCES); this file supplies the rest:
-// panic -> abort, the page allocator from a bounded pool of separately
-// malloc'd pages (so AddressSanitizer guards every page's edges), the
+// panic -> abort, vm_hint -> nothing, the page allocator from a bounded
+// pool of separately malloc'd pages (so AddressSanitizer guards every
+// page's edges), the
 // console, the timer, a fake CSR file (kernel/riscv.h maps csr_read etc.
 // here under HOST_TEST) and a fake firmware for sbi_ecall.
 //
@@ -36,6 +37,12 @@ WEAK void panic(const char *fmt, ...)
   va_end(ap);
   fprintf(stderr, "\n");
   abort();
+}
+
+// ---- hyp/diag.c: a hint after a VM stop (the test's vm_stop prints nothing) ----
+WEAK void vm_hint(const char *fmt, ...)
+{
+  (void)fmt;
 }
 
 // ---- uart.c / console.c ----

@@ -14,7 +14,7 @@
 #define MAXALLOC 8192
 static struct { void *p; u64 npages; int fake; } allocs[MAXALLOC];
 static int nalloc, live_pages, bad_frees, fail_after = -1;
-static char last_stop[256];
+static char last_stop[256], last_hint[256];
 static u64 last_mmio_gpa;
 static int mmio_calls;
 static u64 fake_next = 0x10000000000UL;   // 1 TiB: where fake huge blocks come from
@@ -75,7 +75,7 @@ void kfree(void *p)
 
 u64 kalloc_free_pages(void)
 {
-  return 12345;
+  return fail_after < 0 ? 12345 : (u64)fail_after;
 }
 
 void vm_stop(struct vm *vm, const char *fmt, ...)
@@ -85,6 +85,14 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
   vsnprintf(last_stop, sizeof(last_stop), fmt, ap);
   va_end(ap);
   vm->state = VM_STOPPED;
+}
+
+void vm_hint(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(last_hint, sizeof(last_hint), fmt, ap);
+  va_end(ap);
 }
 
 void mmio_fault(struct vcpu *v, u64 gpa)
@@ -295,8 +303,9 @@ static void test_out_of_memory(void)
   vm_new(&vm, 128UL << 20);
   fail_after = 0;                  // the host has nothing left
   fault(&vm, EXC_STORE_GUEST_PAGE_FAULT, 0x80000000, 0x80000000);
-  CHECK(vm.state == VM_STOPPED && strstr(last_stop, "out of memory"),
-        "no host page: the VM stops with a diagnostic (\"%s\")", last_stop);
+  CHECK(vm.state == VM_STOPPED && strstr(last_stop, "out of memory") &&
+        strstr(last_hint, "more RAM than the host"),
+        "no host page: the VM stops with a diagnostic (\"%s\", hint \"%s\")", last_stop, last_hint);
   CHECK(stage2_translate(&vm, 0x80000000) == 0 && vm.pages == 0, "nothing mapped");
   vm.state = VM_RUNNING;
   fail_after = 2;                  // tables succeed, the page itself fails
@@ -321,7 +330,8 @@ static void test_refault_mapped(void)
   // A fault on a page that is already mapped means stale TLB entries:
   // the VM is stopped with a diagnostic instead of looping forever.
   fault(&vm, EXC_LOAD_GUEST_PAGE_FAULT, 0x80001000, 0x1000);
-  CHECK(vm.state == VM_STOPPED && strstr(last_stop, "HFENCE"), "refault: \"%s\"", last_stop);
+  CHECK(vm.state == VM_STOPPED && strstr(last_stop, "mapped in stage 2") &&
+        strstr(last_hint, "HFENCE"), "refault: \"%s\", hint \"%s\"", last_stop, last_hint);
   stage2_destroy(&vm);
   CHECK(live_pages == 0, "destroy: %d pages left", live_pages);
 }

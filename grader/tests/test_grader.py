@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import mkbootcfg  # noqa: E402
 import run  # noqa: E402
 from grader import machine  # noqa: E402
-from grader.decode import cause_name, decode_line, explain  # noqa: E402
+from grader.reports import headlines, reports  # noqa: E402
 
 M = 128 << 20
 
@@ -70,12 +70,42 @@ def test_parse_size():
     assert mkbootcfg.parse_size("4096") == 4096 and mkbootcfg.parse_size("64MiB") == 64 << 20
 
 
-def test_decode():
-    assert cause_name(21) == "load guest-page fault (exception 21)"
-    assert "virtual supervisor timer" in cause_name((1 << 63) | 6)
-    d = decode_line("hv6: vm stopped: unhandled exit (scause=0x15 stval=0x1000 htval=0x4000 htinst=0x0)")
-    assert any("GPA 0x10000" in x for x in d) and any("HLVX" in x for x in d)
-    assert explain("hello\nhv6: vm stopped: x (scause=0x2 stval=0x10500073)\n")[1].startswith("    scause=0x2")
+STOP = """hv6-guest: booting on hart 0
+pgtest: hole 0x0:
+hv6: vm stopped: guest load at GPA 0x0 (no device) not handled (lab 2: hyp/mmio.c)
+hv6:   last exit: load guest-page fault (scause 21) at pc 0x8020567e in VS-mode
+hv6:     stval 0x2000004000 (guest virtual address), htval 0x0 (GPA 0x0)
+hv6:   hint: no device at this GPA: the guest must get an access fault
+hv6: exits: sbi=48 total=48
+hv6:   not part of any report
+"""
+
+
+def test_reports():
+    r = reports(STOP)
+    assert len(r) == 1 and r[0][0].startswith("hv6: vm stopped: guest load")
+    assert r[0][-1].startswith("hv6:   hint:") and len(r[0]) == 4
+    assert headlines(STOP) == [r[0][0], r[0][-1]]
+    p = reports("x\nhv6: panic: host trap: load access fault (scause 0x5) in hv6\nhv6:   hint: a null pointer\n")
+    assert p == [["hv6: panic: host trap: load access fault (scause 0x5) in hv6", "hv6:   hint: a null pointer"]]
+    assert reports("hv6: exits: total=3\n") == []
+
+
+def test_failure_shows_the_stop_first(monkeypatch, tmp_path):
+    """A failed check names hv6's stop and hint in its message, and the
+    console report puts the whole stop report before the last lines."""
+    monkeypatch.setattr(machine.Machine, "disk", lambda self, *a, **k: "")
+    fake(monkeypatch, "printf '%s'; for i in $(seq 100); do echo noise $i; done" % STOP.replace("'", ""))
+    m = machine.Machine(tmp_path)
+    out = m.run_hv6("", timeout=5)
+    with pytest.raises(machine.GradeFailure) as e:
+        out.expect(r"^pgtest: done")
+    assert out.stop_report().splitlines()[-1].startswith("hv6:   hint: no device")
+    msg = str(e.value).splitlines()
+    assert msg[1].strip().startswith("hv6: vm stopped: guest load") and "hint:" in msg[2]
+    rep = m.report().splitlines()
+    assert rep[1].startswith("hv6: vm stopped:") and rep[2].startswith("hv6:   last exit:")
+    assert rep[4].startswith("hv6:   hint:") and rep[-1] == "noise 100"
 
 
 def test_output_helpers():
@@ -96,11 +126,11 @@ def fake(monkeypatch, script):
 
 def test_run_timeout_and_until(monkeypatch, tmp_path):
     monkeypatch.setattr(machine.Machine, "disk", lambda self, *a, **k: "")
-    fake(monkeypatch, "echo 'hv6: vm stopped: boom (scause=0x17 htval=0x20)'; sleep 10")
+    fake(monkeypatch, "echo 'hv6: vm stopped: boom'; echo 'hv6:   hint: why'; sleep 10")
     m = machine.Machine(tmp_path)
     with pytest.raises(machine.QemuTimeout):
         m.run_hv6("", timeout=0.5)
-    assert "TIMEOUT" in m.report() and "store/AMO guest-page fault" in m.report()
+    assert "TIMEOUT" in m.report() and "hv6:   hint: why" in m.report()
     out = m.run_hv6("", timeout=5, until=r"vm stopped")
     assert not out.timed_out and out.elapsed < 5
 

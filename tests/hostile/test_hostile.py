@@ -98,6 +98,10 @@ def test_mem_exhaustion(m):
     out = m.run_hv6("run=hostile,mem", mem="1024M", extra="-m 512M", timeout=90)
     out.expect_not(NO_PANIC, "the host panicked")
     out.expect(r"^hv6: vm stopped: out of memory")
+    # The exit that needed the page, and why it is not hv6's bug.
+    out.expect(r"^hv6:   last exit: (load|store/AMO) guest-page fault \(scause 2[13]\)")
+    out.expect(r"^hv6:     stage 2: GPA 0x[0-9a-f]+ is guest RAM, not mapped$")
+    out.expect(r"^hv6:   hint: the guest touched more RAM than the host can back")
     out.expect(r"^hv6: exits: ")
 
 
@@ -117,13 +121,25 @@ def test_noreturn(m):
         s.send(b"quit\r")
         s.expect(r"hv6: exits: .*total=\d+")
     s.output.expect_not(NO_PANIC, "the host panicked")
+    # A stop from the monitor is no exit's doing: no stale last-exit report.
+    assert s.output.stop_report() == "hv6: vm stopped: quit from the monitor", s.output.stop_report()
 
 
 @points(5)
 def test_vstvec0(m):
-    """A trap with stvec = 0 (paging off): hv6 stops the VM with one line."""
+    """A trap with stvec = 0 (paging off): hv6 stops the VM with one line,
+    then the exit that led there in words (issue 11: readable failures):
+    the guest jumped to vstvec = 0, a fetch from GPA 0 where nothing is."""
     out = m.run_hv6("run=hostile,vstvec0", timeout=30)
     out.expect_not(NO_PANIC, "the host panicked")
     mo = out.expect(r"^hv6: vm stopped: (.*)$")
     assert "vstvec" in mo[1], f"the diagnostic should name vstvec: {mo[1]}"
+    report = out.stop_report()
+    assert report.startswith(mo[0]), report
+    for want in (r"^hv6:   last exit: instruction guest-page fault \(scause 20\) at pc 0x0 in VS-mode$",
+                 r"^hv6:     stval 0x0 \(guest virtual address\), htval 0x0 \(GPA 0x0\)$",
+                 r"^hv6:     hstatus\.SPV=1 \(from the guest\) GVA=1 ",
+                 r"^hv6:     stage 2: GPA 0x0 is neither guest RAM nor a device$",
+                 r"^hv6:   hint: the guest has no trap handler \(vstvec = 0\)"):
+        assert re.search(want, report, re.M), f"the stop report lacks /{want}/:\n{report}"
     out.expect(r"^hv6: exits: ")
