@@ -49,14 +49,16 @@ static void interrupt(struct vcpu *v, u64 code)
 
 static void dispatch(struct vcpu *v)
 {
+  // SBI calls first: the commonest exit of all (console, timer, IPIs).
+  if (v->scause == EXC_ECALL_VS) {
+    sbi_handle_ecall(v);
+    return;
+  }
   if (v->scause & SCAUSE_INTR) {
     interrupt(v, v->scause & ~SCAUSE_INTR);
     return;
   }
   switch (v->scause) {
-  case EXC_ECALL_VS:
-    sbi_handle_ecall(v);
-    return;
   case EXC_VIRTUAL_INST:
     csr_virtual_insn(v);
     return;
@@ -78,10 +80,10 @@ static void dispatch(struct vcpu *v)
 }
 
 // Every exit: trap_vector (kernel/vmentry.S) has saved the guest's
-// registers in ctx and calls this on the host's stack. Returns 0 to go
-// straight back into the guest, nonzero when the VM stopped (vcpu_enter
-// then returns to vcpu_run).
-int exit_handle(struct context *ctx)
+// registers in ctx and jumps here, on the host's stack. This never
+// returns: it goes straight back into the guest, or, when the VM has
+// stopped, makes vcpu_enter return to vcpu_run.
+void exit_handle(struct context *ctx)
 {
   struct vcpu *v = (struct vcpu *)ctx;   // ctx is struct vcpu's first member
   struct vm *vm = v->vm;
@@ -98,5 +100,7 @@ int exit_handle(struct context *ctx)
   if (vm->restore_pending)
     snapshot_poll(vm);        // a restore the monitor validated
 #endif
-  return vm->state != VM_RUNNING;
+  if (vm->state != VM_RUNNING)
+    vcpu_leave(ctx);
+  vcpu_resume(ctx);
 }

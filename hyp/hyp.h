@@ -168,7 +168,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm);
 void vcpu_run(struct vcpu *v);
 
 // exit.c
-int  exit_handle(struct context *ctx);   // called by vmentry.S: 0 = resume
+void exit_handle(struct context *ctx) __attribute__((noreturn));   // from vmentry.S
 const char *exit_reason_name(enum exit_reason r);
 
 // trace.c: one line per exit, when vm->trace is on

@@ -23,6 +23,10 @@ _Static_assert(sizeof(struct context) == CTX_SIZE, "context.h offsets");
 
 // vmentry.S
 void vcpu_enter(struct context *c);          // returns when the VM stops
+// The two ways out of exit_handle (hyp/exit.c): back into the guest, or
+// (the VM stopped) back out of vcpu_enter.
+void vcpu_resume(struct context *c) __attribute__((noreturn));
+void vcpu_leave(struct context *c) __attribute__((noreturn));
 int  hlvx_hu(u64 gva, u64 *out);             // 0, or -1 if it faulted
 int  hlvx_wu(u64 gva, u64 *out);
 void trap_vector(void);

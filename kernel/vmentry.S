@@ -3,13 +3,14 @@
 # vcpu_enter(ctx) saves the host's callee-saved registers in ctx, loads the
 # guest's registers and sret's into VS/VU-mode (hstatus.SPV = 1, priv spec
 # §8.6.4). When the guest traps to HS-mode, trap_vector saves every guest
-# register into the same ctx, switches to the host's stack and calls
-# exit_handle(ctx) (hyp/exit.c), which handles the exit. If it returns 0
-# the guest goes on at once (guest_resume); otherwise the host registers
-# come back and vcpu_enter returns to its caller, as an ordinary call
-# would. So an exit costs the guest's registers only: the host's
-# callee-saved ones are saved once per vcpu_enter, not once per exit
-# (xv6's uservec/usertrap/userret do the same for user traps).
+# register into the same ctx, switches to the host's stack and jumps to
+# exit_handle(ctx) (hyp/exit.c), which handles the exit and never
+# returns: it ends in vcpu_resume(ctx), which loads the guest's registers
+# and enters it again, or, when the VM has stopped, in vcpu_leave(ctx),
+# which loads the host's registers and returns from vcpu_enter as an
+# ordinary call would. So an exit costs the guest's registers only: the
+# host's callee-saved ones are saved once per vcpu_enter, not once per
+# exit (xv6's uservec/usertrap/usertrapret/userret have the same shape).
 #
 # sscratch holds ctx while the guest runs and 0 while the host runs,
 # which tells the two kinds of trap apart. The host runs with
@@ -36,7 +37,7 @@ vcpu_enter:
         sd      s9, CTX_HOST+13*8(a0)
         sd      s10, CTX_HOST+14*8(a0)
         sd      s11, CTX_HOST+15*8(a0)
-        j       guest_resume
+        j       vcpu_resume
 
 # stvec points here for the host's whole life (priv spec §4.1.2: direct
 # mode, so 4-byte alignment is enough).
@@ -83,19 +84,16 @@ trap_vector:
         sd      t0, CTX_SSTATUS(a0)
         csrr    t0, hstatus
         sd      t0, CTX_HSTATUS(a0)
-        # On the host's stack, with ctx kept in s0, which the C calling
-        # convention preserves across the call. gp and tp may keep the
-        # guest's values: the host's C code never uses them (-mno-relax,
-        # one thread).
+        # On the host's stack. gp and tp may keep the guest's values: the
+        # host's C code never uses them (-mno-relax, one thread). jal, not
+        # j, only so that a debugger's backtrace ends here.
         ld      sp, CTX_HOST+1*8(a0)
-        mv      s0, a0
-        call    exit_handle
-        bnez    a0, host_return
-        mv      a0, s0
+        jal     exit_handle
 
-# Load the guest's registers from ctx (a0) and enter it. a0 is loaded
-# last: until then it points at ctx.
-guest_resume:
+# void vcpu_resume(struct context *ctx): load the guest's registers from
+# ctx and enter it. a0 is loaded last: until then it points at ctx.
+.globl vcpu_resume
+vcpu_resume:
         ld      t0, CTX_SEPC(a0)
         csrw    sepc, t0
         ld      t0, CTX_SSTATUS(a0)
@@ -136,25 +134,26 @@ guest_resume:
         ld      a0, CTX_X(10)(a0)
         sret
 
-# exit_handle said stop: give the host its registers back and return from
-# vcpu_enter. s0 holds ctx, so it is restored last.
-host_return:
-        ld      ra, CTX_HOST+0*8(s0)
-        ld      sp, CTX_HOST+1*8(s0)
-        ld      gp, CTX_HOST+2*8(s0)
-        ld      tp, CTX_HOST+3*8(s0)
-        ld      s1, CTX_HOST+5*8(s0)
-        ld      s2, CTX_HOST+6*8(s0)
-        ld      s3, CTX_HOST+7*8(s0)
-        ld      s4, CTX_HOST+8*8(s0)
-        ld      s5, CTX_HOST+9*8(s0)
-        ld      s6, CTX_HOST+10*8(s0)
-        ld      s7, CTX_HOST+11*8(s0)
-        ld      s8, CTX_HOST+12*8(s0)
-        ld      s9, CTX_HOST+13*8(s0)
-        ld      s10, CTX_HOST+14*8(s0)
-        ld      s11, CTX_HOST+15*8(s0)
-        ld      s0, CTX_HOST+4*8(s0)
+# void vcpu_leave(struct context *ctx): the VM stopped. Give the host its
+# registers back and return from vcpu_enter.
+.globl vcpu_leave
+vcpu_leave:
+        ld      ra, CTX_HOST+0*8(a0)
+        ld      s0, CTX_HOST+4*8(a0)
+        ld      sp, CTX_HOST+1*8(a0)
+        ld      gp, CTX_HOST+2*8(a0)
+        ld      tp, CTX_HOST+3*8(a0)
+        ld      s1, CTX_HOST+5*8(a0)
+        ld      s2, CTX_HOST+6*8(a0)
+        ld      s3, CTX_HOST+7*8(a0)
+        ld      s4, CTX_HOST+8*8(a0)
+        ld      s5, CTX_HOST+9*8(a0)
+        ld      s6, CTX_HOST+10*8(a0)
+        ld      s7, CTX_HOST+11*8(a0)
+        ld      s8, CTX_HOST+12*8(a0)
+        ld      s9, CTX_HOST+13*8(a0)
+        ld      s10, CTX_HOST+14*8(a0)
+        ld      s11, CTX_HOST+15*8(a0)
         ret
 
 # A trap taken by host code: always a hypervisor bug. Put a0 back and
