@@ -140,10 +140,12 @@ static void emulate_sfence(struct vcpu *v, const struct sys_insn *s)
 static void emulate_wfi(struct vcpu *v)
 {
   v->vm->exits[EXIT_WFI]++;
-  v->ctx.sepc += 4;
 #if LAB >= 3
   vtimer_wfi(v);
 #endif
+  // Step over it once the wait is over: while it waits (the monitor can
+  // open then), the vCPU's pc is still the WFI's, as a stop report says.
+  v->ctx.sepc += 4;
 }
 
 void csr_virtual_insn(struct vcpu *v)

@@ -14,15 +14,33 @@ void trap_init(void)
   csr_write(sscratch, 0);
 }
 
+static int in_hv6(u64 pc)
+{
+  return pc >= (u64)_entry && pc < (u64)kernel_end;
+}
+
+// Was the trapping instruction a hypervisor load/store (HLV/HSV/HLVX: the
+// SYSTEM opcode with funct3 = 4, priv spec §8.4.3)? Asked of the code
+// itself: QEMU 7.2 leaves hstatus.GVA and htval as the last guest exit
+// set them when hv6 itself traps, so they cannot tell.
+static int guest_access_at(u64 sepc)
+{
+  if (!in_hv6(sepc) || sepc % 2)
+    return 0;
+  u16 *p = (u16 *)sepc;
+  u32 insn = p[0] | (u32)p[1] << 16;
+  return (insn & 0x7f) == 0x73 && ((insn >> 12) & 7) == 4;
+}
+
 // The likely mistake behind a host trap, or 0. Host code runs with
 // translation off (satp = 0), so an address in stval is a physical one
-// unless hstatus.GVA says it is a guest's (an HLV/HSV/HLVX, §8.6.3).
-static const char *likely(u64 scause, u64 stval, u64 hstatus)
+// unless the instruction was an HLV/HSV/HLVX (then it is the guest's).
+static const char *likely(u64 scause, u64 stval, u64 sepc)
 {
   if (scause & SCAUSE_INTR)
     return "host code runs with sstatus.SIE = 0 (interrupts arrive as guest exits): "
            "something set SIE";
-  if (hstatus & HSTATUS_GVA)
+  if (guest_access_at(sepc))
     return "a guest-memory access from host code (HLV/HSV) faulted on a guest address: "
            "only hlvx_hu expects faults; for guest RAM use gmem_read/gmem_write/gmem_page";
   switch (scause) {
@@ -47,11 +65,6 @@ static const char *likely(u64 scause, u64 stval, u64 hstatus)
     return 0;
   }
   return 0;
-}
-
-static int in_hv6(u64 pc)
-{
-  return pc >= (u64)_entry && pc < (u64)kernel_end;
 }
 
 // host_trap (vmentry.S) jumps here with the trapped code's registers, so
@@ -84,7 +97,7 @@ void kerneltrap(void)
   else if (in_hv6(ra))
     printf("hv6:   which caller: ra 0x%lx, the return address of the last call; "
            "search %s for \"%lx:\"\n", ra, asmfile, ra);
-  const char *hint = likely(scause, stval, hstatus);
+  const char *hint = likely(scause, stval, sepc);
   if (hint)
     printf("hv6:   hint: %s\n", hint);
   platform_poweroff(1);

@@ -41,9 +41,19 @@ vcpu_enter:
 
 # stvec points here for the host's whole life (priv spec §4.1.2: direct
 # mode, so 4-byte alignment is enough).
+#
+# For gdb: an exit enters hv6 here, not through a call, so the frame has
+# no caller (vcpu_run is not on the host stack while exit_handle runs).
+# `.cfi_undefined ra` says so in the DWARF call-frame information, and a
+# backtrace from a handler ends cleanly at trap_vector instead of with
+# "frame did not save the PC". The CFI goes to .debug_frame, as the C
+# code's does, so nothing is added to the loaded image.
+.cfi_sections .debug_frame
 .balign 4
 .globl trap_vector
 trap_vector:
+        .cfi_startproc
+        .cfi_undefined ra
         csrrw   a0, sscratch, a0
         beqz    a0, host_trap
         sd      ra, CTX_X(1)(a0)
@@ -89,6 +99,7 @@ trap_vector:
         # j, only so that a debugger's backtrace ends here.
         ld      sp, CTX_HOST+1*8(a0)
         jal     exit_handle
+        .cfi_endproc
 
 # void vcpu_resume(struct context *ctx): load the guest's registers from
 # ctx and enter it. a0 is loaded last: until then it points at ctx.
