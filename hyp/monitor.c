@@ -34,10 +34,13 @@ static int monitor_getc(struct vm *vm)
     asm volatile("wfi");
     // Claim and complete the host's interrupts here, not through
     // hostirq_handle: that would hand the typed line to the guest's UART.
-    // (Host disks are polled; the UART's bytes are read by console_getc.)
+    // (The UART's bytes are read by console_getc; a host disk's interrupt
+    // only needs acknowledging.)
     u32 irq;
-    while ((irq = plic_claim()) != 0)
+    while ((irq = plic_claim()) != 0) {
+      vblk_intr(irq);
       plic_complete(irq);
+    }
   }
   return c;
 }

@@ -69,3 +69,4 @@ int  vblk_start(struct vblk *d, int write, u64 sector, const struct vblk_seg *se
 int  vblk_finish(struct vblk *d, u8 *status);    // wait for the batch; -1 if it failed
 int  vblk_rw_buf(struct vblk *d, int write, u64 sector, void *buf, u64 len);
 int  vblk_flush(struct vblk *d);                 // VIRTIO_BLK_S_* or -1
+void vblk_intr(u32 irq);                         // host PLIC source irq was claimed

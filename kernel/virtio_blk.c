@@ -15,9 +15,17 @@
 // every request, so the device sees them together and may run them in
 // parallel or merge neighbours (QEMU does both). vblk_rw and vblk_flush
 // are a batch of one. Data is named by host physical address, so the
-// device model can hand the device the guest's own pages (zero copy). The
-// host runs with interrupts off, so the queue asks the device not to
-// interrupt at all (VIRTQ_AVAIL_F_NO_INTERRUPT).
+// device model can hand the device the guest's own pages (zero copy).
+//
+// While it waits, the driver sleeps in WFI when the board has a PLIC and
+// the hart Sstc: the device's interrupt (enabled at the PLIC and in sie,
+// with sstatus.SIE off so it wakes WFI without being taken, priv spec
+// §3.3.3) ends the sleep, and stimecmp, moved earlier for the wait if need
+// be, guarantees the timeout. Under QEMU this matters: a busy loop keeps a
+// host CPU that QEMU's I/O threads need to do the request. The driver
+// acknowledges the interrupt itself after each batch; the host's interrupt
+// handler (hyp/irq.c) then only claims it, and calls vblk_intr, which
+// acknowledges one that came late. Otherwise the driver polls.
 #include "kernel/defs.h"
 #include "kernel/param.h"
 #include "kernel/virtio.h"
@@ -37,6 +45,7 @@ struct vblk {
   volatile u8 *regs;
   int bus;                    // virtio-mmio-bus.N
   int broken;                 // init failed or a request timed out
+  u32 irq;                    // its PLIC source (0: none, poll)
   u64 capacity;               // 512-byte sectors
   u32 maxsegs;                // data descriptors per request
   u32 size_max;               // bytes per data descriptor
@@ -127,7 +136,9 @@ static int vblk_setup(struct vblk *d)
   memset(d->desc, 0, PGSIZE);
   memset(d->used, 0, PGSIZE);
   d->avail = (struct virtq_avail *)((u8 *)d->desc + VIRTQ_DESC_SIZE(d->qsize));
-  d->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+  d->avail->flags = d->irq ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
+  if (d->irq)
+    plic_enable(d->irq);
   d->avail_idx = 0;
   d->nextdesc = d->nreq = 0;
   wr(d, VIRTIO_MMIO_QUEUE_NUM, d->qsize);
@@ -164,6 +175,7 @@ static void vblk_probe(void)
     struct vblk *d = &devs[bus];
     d->regs = (volatile u8 *)platform.virtio[i].base;
     d->bus = bus;
+    d->irq = platform.plic.base ? platform.virtio[i].irq : 0;   // main.c set sie then
     d->broken = 1;
     if (rd(d, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC ||
         rd(d, VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
@@ -191,6 +203,25 @@ struct vblk *vblk_get(int bus)
 u64 vblk_capacity(struct vblk *d) { return d->capacity; }
 u32 vblk_max_segs(struct vblk *d) { return d->maxsegs; }
 u32 vblk_seg_size_max(struct vblk *d) { return d->size_max; }
+
+// Acknowledge the device's interrupt (§4.2.2: InterruptStatus, then
+// InterruptACK), so that its line drops.
+static void vblk_ack(struct vblk *d)
+{
+  u32 st = rd(d, VIRTIO_MMIO_INTERRUPT_STATUS);
+  if (st)
+    wr(d, VIRTIO_MMIO_INTERRUPT_ACK, st);
+}
+
+// The host's interrupt handler claimed source irq: if it is one of ours,
+// acknowledge it (a completion seen before its interrupt was raised, or a
+// configuration change), or the level-triggered line would fire forever.
+void vblk_intr(u32 irq)
+{
+  for (int i = 0; irq != 0 && i < MAX_VIRTIO_SLOTS; i++)
+    if (devs[i].regs && devs[i].irq == irq)
+      vblk_ack(&devs[i]);
+}
 
 // Queue one request (type, sector, data segments seg[0..nseg)) in the
 // batch; the device does not see it before vblk_finish. Returns its slot,
@@ -257,14 +288,31 @@ int vblk_finish(struct vblk *d, u8 *status)
   fence();                         // the index before the notification
   wr(d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
   u64 deadline = timer_now() + VBLK_TIMEOUT_S * timer_freq();
+  // Sleep only if the timer can wake us at the deadline: the host's one
+  // timer belongs to hyp/vtimer.c, so its stimecmp is put back afterwards
+  // (a time it passed meanwhile leaves STIP pending, as it would have).
+  int sleep = d->irq && host_has_sstc;
+  u64 cmp = sleep ? csr_read(CSR_STIMECMP) : 0;
+  if (sleep && deadline < cmp)
+    csr_write(CSR_STIMECMP, deadline);
+  int r = n;
   while (*(volatile u16 *)&d->used->idx != d->avail_idx) {
+    if (sleep)
+      wfi();
     if (timer_now() > deadline) {
       printf("hv6: virtio-mmio-bus.%d: request timed out; device disabled\n", d->bus);
       d->broken = 1;
-      return -1;
+      r = -1;
+      break;
     }
   }
+  if (sleep)
+    csr_write(CSR_STIMECMP, cmp);
+  if (r < 0)
+    return r;
   fence();                         // the index before the data it covers
+  if (d->irq)
+    vblk_ack(d);
   for (int i = 0; status && i < n; i++)
     status[i] = d->slot[i].status;
   return n;
