@@ -151,7 +151,7 @@ def io_bench(smoke):
     disk = os.path.join(OUT, "disk.img")
     run.make_disk(disk)                      # the guest writes over it
     cmd = "run=diskbench,quick" if smoke else "run=diskbench"
-    rounds = 1 if smoke else 3
+    rounds = 1 if smoke else 5
     raw = {cfg: {k: [] for k in IO_FIGS} for cfg in IO_CONFIGS}
     try:
         for _ in range(rounds):
