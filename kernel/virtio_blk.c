@@ -288,12 +288,14 @@ int vblk_finish(struct vblk *d, u8 *status)
   fence();                         // the index before the notification
   wr(d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
   u64 deadline = timer_now() + VBLK_TIMEOUT_S * timer_freq();
-  // Sleep only if the timer can wake us at the deadline: the host's one
-  // timer belongs to hyp/vtimer.c, so its stimecmp is put back afterwards
-  // (a time it passed meanwhile leaves STIP pending, as it would have).
+  // Sleep only if the timer can wake us at the deadline. The host's one
+  // timer belongs to hyp/vtimer.c: nothing it times can run before this
+  // exit ends anyway, so it waits for the deadline meanwhile and gets its
+  // stimecmp back afterwards (a time passed meanwhile leaves STIP pending,
+  // as it would have).
   int sleep = d->irq && host_has_sstc;
   u64 cmp = sleep ? csr_read(CSR_STIMECMP) : 0;
-  if (sleep && deadline < cmp)
+  if (sleep)
     csr_write(CSR_STIMECMP, deadline);
   int r = n;
   while (*(volatile u16 *)&d->used->idx != d->avail_idx) {
