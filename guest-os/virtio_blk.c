@@ -236,35 +236,59 @@ vbd_poll(void)
 }
 
 #if LAB >= 3
-static int waiting;                     // the slot vbd_wait sleeps for
-
+// Sleep until request slot r is done (or the device failed), with the
+// device's interrupt enabled in sie. Each check is made with sstatus.SIE
+// off and WFI wakes on a pending enabled interrupt even so (priv spec
+// §3.3.3), so a completion between the check and the WFI is not lost;
+// SIE is opened after each wake to take it. Before the first sleep a
+// pending interrupt is taken (under hv6 the device has usually finished
+// during the notification), then a one-shot timer bounds the wait unless
+// a tick is running (timer.c), which wakes us anyway (with no timer at
+// all the wait is not bounded). Returns 0, or -1 if the device did not
+// answer within VBD_TIMEOUT_S (or failed before).
 static int
-settled(void)
+sleep_for(int r)
 {
-  return vbd.done[waiting] || vbd.failed;
+  u64 sie = csr_read(sie), deadline = 0;
+  int armed = 0, tick = timer_interval() != 0, ok = 1;
+  csr_set(sie, SIP_SEIP);
+  csr_set(sstatus, SSTATUS_SIE);         // a completion already signalled
+  csr_clear(sstatus, SSTATUS_SIE);
+  while (!vbd.done[r] && !vbd.failed) {
+    if (deadline == 0) {
+      deadline = timer_now() + VBD_TIMEOUT_S * plat.timebase;
+      if (!tick && timer_source() != TIMER_NONE) {
+        timer_set(deadline);
+        csr_set(sie, SIP_STIP);
+        armed = 1;
+      }
+    } else if ((armed || tick) && timer_now() > deadline) {
+      vbd.failed = 1;                    // a dead device: the next waits fail at once
+      ok = 0;
+      break;
+    }
+    wfi();
+    csr_set(sstatus, SSTATUS_SIE);       // take what woke us
+    csr_clear(sstatus, SSTATUS_SIE);
+  }
+  if (armed)
+    timer_set(~0UL);                     // (timer_intr disarms it if it fired)
+  csr_write(sie, sie);
+  return ok && vbd.done[r] ? 0 : -1;
 }
 #endif
 
 // Wait for request slot r; returns its status byte, or -1 if the device
-// did not answer (or asked to be reset). In interrupt mode: sleep in WFI
-// with the external interrupt enabled in sie (wait_until, timer.c, checks
-// with SIE off, so a completion between the check and the WFI still wakes
-// it, priv spec §3.3.3); the interrupt marks the slot done.
+// did not answer (or asked to be reset). In interrupt mode the driver
+// sleeps (sleep_for); the interrupt marks the slot done.
 int
 vbd_wait(int r)
 {
   if (r < 0 || r >= VBD_NREQ || !vbd.busy[r])
     return -1;
 #if LAB >= 3
-  if (vbd.intr) {
-    u64 sie = csr_read(sie);
-    csr_set(sie, SIP_SEIP);
-    waiting = r;
-    wait_until(settled);
-    csr_write(sie, sie);
-    if (!vbd.done[r])
-      return -1;
-  }
+  if (vbd.intr && sleep_for(r) < 0)
+    return -1;
 #endif
   for (long spins = 0; !vbd.done[r]; spins++) {
     vbd_poll();

@@ -7,6 +7,7 @@
 
 #define VBD_QNUM  64                  // queue size the driver asks for
 #define VBD_NREQ  (VBD_QNUM / 3)      // requests in flight (3 descriptors each)
+#define VBD_TIMEOUT_S 5               // interrupt mode: a request not done by then fails
 
 struct vbd {
   volatile u32 *regs;
@@ -14,7 +15,7 @@ struct vbd {
   u32 irq;
   int ready;
   int intr;                           // completions by interrupt (else polled)
-  volatile int failed;                // the interrupt said DEVICE_NEEDS_RESET
+  volatile int failed;                // DEVICE_NEEDS_RESET, or no interrupt in time
   u32 vendor;
   u64 features;                       // negotiated
   u64 capacity;                       // 512-byte sectors
