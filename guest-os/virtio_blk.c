@@ -249,7 +249,7 @@ vbd_poll(void)
 static int
 sleep_for(int r)
 {
-  u64 sie = csr_read(sie), deadline = 0;
+  u64 sie = csr_read(sie), sstatus = csr_read(sstatus), deadline = 0;
   int armed = 0, tick = timer_interval() != 0, ok = 1;
   csr_set(sie, SIP_SEIP);
   csr_set(sstatus, SSTATUS_SIE);         // a completion already signalled
@@ -274,6 +274,8 @@ sleep_for(int r)
   if (armed)
     timer_set(~0UL);                     // (timer_intr disarms it if it fired)
   csr_write(sie, sie);
+  if (sstatus & SSTATUS_SIE)             // as the caller had it
+    csr_set(sstatus, SSTATUS_SIE);
   return ok && vbd.done[r] ? 0 : -1;
 }
 #endif
