@@ -85,6 +85,7 @@ int csr_native_quirk(u32 csr);   // csrsweep.c: QEMU-vs-spec CSRs left out
 int syssweep(int argc, char **argv);
 int hostile_main(int argc, char **argv);   // hostile.c (SECURITY.md)
 int disktest(int argc, char **argv);
+int diskbench(int argc, char **argv);  // diskbench.c (make bench's io.* figures)
 int bench(int argc, char **argv);      // bench.c
 #if LAB >= 5
 int snaptest(int argc, char **argv);   // snaptest.c (lab 5)
@@ -114,6 +115,7 @@ void plic_set_threshold(u32 t);
 int  plic_pending(u32 irq);
 u32  plic_claim(void);
 void plic_complete(u32 irq);
+int  plic_attach(u32 irq, void (*fn)(void));
 int  uartcons_active(void);
 int  uartcons_getc(void);
 void considle(void);

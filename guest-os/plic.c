@@ -6,6 +6,8 @@
 // interrupt, the UART's "received data available" interrupt (IER.ERBFI)
 // fills a ring that consgetc() reads, and the shell sleeps in WFI while it
 // waits for a key (considle). Otherwise input is polled through SBI.
+// Other drivers hook their device's interrupt in with plic_attach (the
+// virtio-blk driver's interrupt mode, virtio_blk.c).
 #include "guest-os/defs.h"
 #include "guest-os/uart.h"
 
@@ -95,27 +97,45 @@ uart_rx_intr(void)
   uart_rx(&nrx_intr);
 }
 
+// The handler each source's driver attached (plic_attach). Enough for
+// QEMU virt's devices: virtio-mmio 1-8, the UART 10.
+#define PLIC_NHANDLER 64
+static void (*handler[PLIC_NHANDLER])(void);
+
 // Supervisor external interrupt: claim, serve, complete (spec §9).
 static void
 plic_intr(void)
 {
   u32 irq;
   while ((irq = plic_claim()) != 0) {
-    if (irq == plat.uart.irq)
-      uart_rx_intr();
+    if (irq < PLIC_NHANDLER && handler[irq])
+      handler[irq]();
     plic_complete(irq);
   }
+}
+
+// Route source irq to fn at priority 1 and enable it, or (fn = 0) disable
+// it again. -1 if there is no PLIC or no room for irq's handler.
+int
+plic_attach(u32 irq, void (*fn)(void))
+{
+  if (!plic_present() || irq == 0 || irq >= PLIC_NHANDLER)
+    return -1;
+  handler[irq] = fn;
+  plic_set_priority(irq, fn != 0);
+  plic_enable(irq, fn != 0);
+  return 0;
 }
 
 void
 plicinit(void)
 {
-  if (!plic_present() || !uart_present() || plat.uart.irq == 0)
+  if (!plic_present())
     return;
   trap_set_irq_handler(IRQ_S_EXT, plic_intr);
   plic_set_threshold(0);
-  plic_set_priority(plat.uart.irq, 1);
-  plic_enable(plat.uart.irq, 1);
+  if (!uart_present() || plat.uart.irq == 0 || plic_attach(plat.uart.irq, uart_rx_intr) < 0)
+    return;
   uart_write(UART_IER, IER_ERBFI);
   active = 1;
 }

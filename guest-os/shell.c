@@ -57,6 +57,7 @@ static const struct cmd cmds[] = {
 #endif
 #if LAB >= 4
   { "disktest", "lab 4: virtio-blk disk [basic|reboot|persist|hostile]", disktest },
+  { "diskbench", "make bench: disk throughput, 1 MiB and 4 KiB requests [quick]", diskbench },
 #endif
 #if LAB >= 5
   { "snaptest", "lab 5: state in memory, disk, time that survives snapshots", snaptest },

@@ -1,17 +1,21 @@
 // virtio_blk.h: the guest's virtio-blk driver (virtio_blk.c), used by
 // disktest. Requests may be submitted several at a time (vbd_submit) and
-// collected later (vbd_wait); vbd_rw does both.
+// collected later (vbd_wait); vbd_rw does both. Completions come by
+// polling (vbd_init) or by the device's interrupt (vbd_init_mode(1)).
 #pragma once
 #include "kernel/virtio.h"
 
 #define VBD_QNUM  64                  // queue size the driver asks for
 #define VBD_NREQ  (VBD_QNUM / 3)      // requests in flight (3 descriptors each)
+#define VBD_TIMEOUT_S 5               // interrupt mode: a request not done by then fails
 
 struct vbd {
   volatile u32 *regs;
   u64 base;
   u32 irq;
   int ready;
+  int intr;                           // completions by interrupt (else polled)
+  volatile int failed;                // DEVICE_NEEDS_RESET, or no interrupt in time
   u32 vendor;
   u64 features;                       // negotiated
   u64 capacity;                       // 512-byte sectors
@@ -22,14 +26,15 @@ struct vbd {
   struct virtq_avail *avail;
   struct virtq_used *used;
   u8 busy[VBD_NREQ];                  // request slot in use
-  u8 done[VBD_NREQ];                  // completed, status valid
+  u8 done[VBD_NREQ];                  // completed, status valid (set by vbd_intr too)
   u32 used_len[VBD_NREQ];             // used-ring len of the completion
-  u64 ncomplete, nirq;
+  u64 ncomplete, nirq;                // used entries collected; interrupts taken
 };
 
 extern struct vbd vbd;
 
-int  vbd_init(void);                               // find + set up; 0 if ready
+int  vbd_init(void);                               // find + set up, polling; 0 if ready
+int  vbd_init_mode(int intr);                      // the same, by interrupt if intr
 void vbd_reset(void);                              // write 0 to status
 u32  vbd_reg(u32 off);
 void vbd_setreg(u32 off, u32 val);

@@ -12,6 +12,8 @@ void hostirq_handle(struct vcpu *v)
     if (irq == platform.uart.irq) {
       console_intr();
       uart = 1;
+    } else {
+      vblk_intr(irq);            // a backing disk: kernel/virtio_blk.c
     }
     plic_complete(irq);
   }

@@ -34,11 +34,13 @@ static int monitor_getc(struct vm *vm)
     asm volatile("wfi");
     // Claim and complete the host's interrupts here, not through
     // hostirq_handle: that would hand the typed line to the guest's UART.
-    // (Host disks are polled.)
+    // (A host disk's interrupt only needs acknowledging.)
     u32 irq;
     while ((irq = plic_claim()) != 0) {
       if (irq == platform.uart.irq)
         console_intr();
+      else
+        vblk_intr(irq);
       plic_complete(irq);
     }
   }

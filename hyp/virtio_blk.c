@@ -7,7 +7,11 @@
 // the descriptor chain (checking every index, flag, address and length),
 // read the 16-byte header, move the data between guest RAM and the host
 // disk (kernel/virtio_blk.c) and write the status byte; then publish the
-// chain in the used ring and raise VIRTIO_IRQ through the vPLIC.
+// chain in the used ring and raise VIRTIO_IRQ through the vPLIC. The
+// zero-copy requests of one notification go to the host device as one
+// batch (vblk_start ... vblk_finish), so it can work on them together, as
+// QEMU's own device does for a native guest; their status bytes and used
+// elements are written when the batch is collected, before the exit ends.
 //
 // Every guest-controlled value is checked before use: descriptor indices
 // against the queue size, chains against the queue size (a longer chain
@@ -96,6 +100,55 @@ static struct gseg data[VQ_NUM_MAX];
 static struct vblk_seg hseg[VBLK_SEG_MAX];
 static u8 bounce[64 * 1024] __attribute__((aligned(4096)));
 
+// The requests of the host batch (in flight on the host device): what to
+// write into the guest's rings when the batch is collected.
+struct pending {
+  u16 head;
+  u32 written;              // used length if the request succeeds
+  u64 status_gpa;
+  int slot;                 // its slot in the host batch
+};
+static struct pending pend[VQ_NUM_MAX];
+static int npend;
+
+// transfer(): the request went into the host batch; its status comes later.
+#define S_PENDING 0x100
+
+// Publish one finished chain in the used ring (§2.7.8): the element
+// before the index.
+static int used_push(struct vblkdev *b, u16 head, u32 written)
+{
+  struct vq_state *q = &b->st.vq;
+  struct virtq_used_elem e = { head, written };
+  if (gmem_write(b->vm, q->device + 4 + 8UL * (q->used_idx % q->num), &e, sizeof(e)) < 0)
+    return -1;
+  q->used_idx++;
+  fence();                         // the element (and the data) before the index
+  return gmem_write(b->vm, q->device + 2, &q->used_idx, 2);
+}
+
+// Wait for the host batch and complete its requests in the guest's rings.
+// -1 (the device then needs a reset) if the rings cannot be written.
+static int collect(struct vblkdev *b)
+{
+  u8 st[VQ_NUM_MAX];
+  if (npend == 0)
+    return 0;
+  int n = vblk_finish(b->backend, st), r = 0;
+  for (int i = 0; i < npend && r == 0; i++) {
+    struct pending *p = &pend[i];
+    u8 status = n > p->slot && st[p->slot] == VIRTIO_BLK_S_OK ? VIRTIO_BLK_S_OK
+                                                              : VIRTIO_BLK_S_IOERR;
+    if (gmem_write(b->vm, p->status_gpa, &status, 1) < 0 ||
+        used_push(b, p->head, status == VIRTIO_BLK_S_OK ? p->written : 1) < 0)
+      r = -1;
+  }
+  npend = 0;
+  if (r < 0)
+    vblkdev_needs_reset(b, "used ring unwritable");
+  return r;
+}
+
 // Walk the chain that starts at head into chain[]; returns its length, or
 // -1 if it is malformed: index out of range, more descriptors than the
 // queue holds (so it loops), INDIRECT (not offered), an empty buffer or
@@ -170,9 +223,12 @@ static int bounce_copy(struct vblkdev *b, struct cursor *at, u64 n, int to_guest
 // Move total bytes between the disk at sector and the guest buffers
 // data[0..nd) (all checked to be in guest RAM). Zero copy when every
 // buffer is 512-byte aligned: each guest page is then handed to the host
-// device by its host physical address, adjacent pages merged. Otherwise
-// the data goes through a bounce buffer. Returns a VIRTIO_BLK_S_* status.
-static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total)
+// device by its host physical address, adjacent pages merged; the last
+// (usually the only) host request of it joins the host batch (S_PENDING,
+// its slot in *slot). Otherwise the data goes through a bounce buffer,
+// synchronously. Returns a VIRTIO_BLK_S_* status, S_PENDING, or -1 if
+// the guest's rings could not be written (collect).
+static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total, int *slot)
 {
   struct vblk *d = b->backend;
   int aligned = 1;
@@ -204,6 +260,8 @@ static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total)
           hseg[ns - 1].len += n;                  // physically adjacent
         } else {
           if (ns == maxsegs) {                    // full: send what we have
+            if (collect(b) < 0)                   // (synchronous calls need
+              return -1;                          //  an empty batch)
             if (vblk_rw(d, write, sector, hseg, ns) != VIRTIO_BLK_S_OK)
               return VIRTIO_BLK_S_IOERR;
             sector += bytes / VIRTIO_BLK_SECTOR;
@@ -217,13 +275,20 @@ static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total)
         left -= n;
       }
     }
-    if (ns > 0 && vblk_rw(d, write, sector, hseg, ns) != VIRTIO_BLK_S_OK)
-      return VIRTIO_BLK_S_IOERR;
     b->nzerocopy++;
-    return VIRTIO_BLK_S_OK;
+    if (ns == 0)
+      return VIRTIO_BLK_S_OK;
+    if ((*slot = vblk_start(d, write, sector, hseg, ns)) == VBLK_FULL) {
+      if (collect(b) < 0)
+        return -1;
+      *slot = vblk_start(d, write, sector, hseg, ns);
+    }
+    return *slot < 0 ? VIRTIO_BLK_S_IOERR : S_PENDING;
   }
   // Bounce: chunks of the bounce buffer, gathered from / scattered to the
   // guest buffers in order.
+  if (collect(b) < 0)
+    return -1;
   struct cursor at = { 0, 0 };
   while (total > 0) {
     u64 chunk = total < sizeof(bounce) ? total : sizeof(bounce);
@@ -243,8 +308,9 @@ static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total)
   return VIRTIO_BLK_S_OK;
 }
 
-// Serve the request whose chain starts at head. Returns the number of
-// bytes written into the chain (for the used ring), or -1 if the chain is
+// Serve the request whose chain starts at head. Returns 0 when it is done
+// (*written: the bytes written into the chain, for the used ring), 1 when
+// it waits in the host batch (collect finishes it), or -1 if the chain is
 // malformed and the device must stop.
 static int serve(struct vblkdev *b, u16 head, u32 *written)
 {
@@ -289,16 +355,27 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
   *written = 1;
   switch (hdr.type) {
   case VIRTIO_BLK_T_IN:
-  case VIRTIO_BLK_T_OUT:
-    if (total == 0 || total % VIRTIO_BLK_SECTOR || hdr.sector > b->capacity ||
-        total / VIRTIO_BLK_SECTOR > b->capacity - hdr.sector)
-      status = VIRTIO_BLK_S_IOERR;
-    else
-      status = transfer(b, !in, hdr.sector, nd, total);
+  case VIRTIO_BLK_T_OUT: {
+    int slot, r = VIRTIO_BLK_S_IOERR;
+    if (total > 0 && total % VIRTIO_BLK_SECTOR == 0 && hdr.sector <= b->capacity &&
+        total / VIRTIO_BLK_SECTOR <= b->capacity - hdr.sector)
+      r = transfer(b, !in, hdr.sector, nd, total, &slot);
+    if (r < 0)
+      return -1;
+    if (r == S_PENDING) {
+      pend[npend++] = (struct pending){ head, in ? 1 + total : 1, status_gpa, slot };
+      b->nreq++;
+      return 1;
+    }
+    status = r;
     if (in && status == VIRTIO_BLK_S_OK)
       *written += total;
     break;
+  }
   case VIRTIO_BLK_T_FLUSH:
+    // Every write before it must be done, so the batch goes first.
+    if (collect(b) < 0)
+      return -1;
     status = vblk_flush(b->backend) == VIRTIO_BLK_S_OK ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
     break;
   case VIRTIO_BLK_T_GET_ID: {
@@ -347,31 +424,27 @@ void vblkdev_notify(struct vblkdev *b, u32 queue)
     return;
   }
   fence();                           // the index before the entries it covers
-  int used = 0;
+  u16 used0 = q->used_idx;
   while (q->last_avail != avail_idx) {
     u16 head;
     u32 written = 0;
+    int r = -1;
     if (gmem_read(b->vm, q->driver + 4 + 2UL * (q->last_avail % q->num), &head, 2) < 0 ||
-        serve(b, head, &written) < 0) {
+        (r = serve(b, head, &written)) < 0) {
       vblkdev_needs_reset(b, "malformed descriptor chain");
       break;
     }
-    struct virtq_used_elem e = { head, written };
-    if (gmem_write(b->vm, q->device + 4 + 8UL * (q->used_idx % q->num), &e, sizeof(e)) < 0) {
-      vblkdev_needs_reset(b, "used ring unwritable");
-      break;
-    }
     q->last_avail++;
-    q->used_idx++;
-    fence();                         // the element (and the data) before the index
-    if (gmem_write(b->vm, q->device + 2, &q->used_idx, 2) < 0) {
+    if (r == 0 && used_push(b, head, written) < 0) {
       vblkdev_needs_reset(b, "used ring unwritable");
       break;
     }
-    used++;
   }
+  // The host batch is never left in flight: the guest's rings and the host
+  // device are both quiet when the exit ends (and for snapshots).
+  collect(b);
   fence();                           // the index before the interrupt
-  if (used && gmem_read(b->vm, q->driver, &flags, 2) == 0 &&
+  if (q->used_idx != used0 && gmem_read(b->vm, q->driver, &flags, 2) == 0 &&
       !(flags & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
     s->int_status |= VIRTIO_INT_USED_RING;
     vblkdev_update_irq(b);

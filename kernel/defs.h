@@ -66,5 +66,9 @@ u64  vblk_capacity(struct vblk *d);              // 512-byte sectors
 u32  vblk_max_segs(struct vblk *d);              // segments per request
 u32  vblk_seg_size_max(struct vblk *d);          // bytes per segment
 int  vblk_rw(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg, int nseg);
+#define VBLK_FULL (-2)                           // vblk_start: collect the batch first
+int  vblk_start(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg, int nseg);
+int  vblk_finish(struct vblk *d, u8 *status);    // wait for the batch; -1 if it failed
 int  vblk_rw_buf(struct vblk *d, int write, u64 sector, void *buf, u64 len);
 int  vblk_flush(struct vblk *d);                 // VIRTIO_BLK_S_* or -1
+void vblk_intr(u32 irq);                         // host PLIC source irq was claimed

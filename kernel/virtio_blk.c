@@ -6,36 +6,58 @@
 // QEMU names the transports virtio-mmio-bus.0 .. .7 in address order, so
 // the bus number of a transport is its rank by base address.
 //
-// The driver is deliberately simple: one request at a time, synchronous.
-// A request is the usual three-part chain (header, data segments, status
-// byte) placed in descriptors 0..n+1 of a single queue; the driver then
-// polls the used ring until the device has answered. Data is named by
-// host physical address, so the device model can hand the device the
-// guest's own pages (zero copy). The host runs with interrupts off, so the
-// queue asks the device not to interrupt at all (VIRTQ_AVAIL_F_NO_INTERRUPT).
+// The driver is deliberately simple: synchronous, one batch at a time. A
+// request is the usual three-part chain (header, data segments, status
+// byte) in the next free descriptors of a single queue, with its header
+// and status in its own slot of a page. vblk_start queues a request
+// without telling the device; vblk_finish publishes the whole batch with
+// one notification and polls the used ring until the device has answered
+// every request, so the device sees them together and may run them in
+// parallel or merge neighbours (QEMU does both). vblk_rw and vblk_flush
+// are a batch of one. Data is named by host physical address, so the
+// device model can hand the device the guest's own pages (zero copy).
+//
+// While it waits, the driver sleeps in WFI when the board has a PLIC and
+// the hart Sstc: the device's interrupt (enabled at the PLIC and in sie,
+// with sstatus.SIE off so it wakes WFI without being taken, priv spec
+// §3.3.3) ends the sleep, and stimecmp, moved earlier for the wait if need
+// be, guarantees the timeout. Under QEMU this matters: a busy loop keeps a
+// host CPU that QEMU's I/O threads need to do the request. The driver
+// acknowledges the interrupt itself after each batch; the host's interrupt
+// handler (hyp/irq.c) then only claims it, and calls vblk_intr, which
+// acknowledges one that came late. Otherwise the driver polls.
 #include "kernel/defs.h"
 #include "kernel/param.h"
 #include "kernel/virtio.h"
 
 #define VBLK_QSIZE      128   // descriptors per queue (if the device allows)
 #define VBLK_TIMEOUT_S  30    // a request not answered by then fails
+#define VBLK_SLOTS      (VBLK_QSIZE / 3)   // requests per batch
+
+// One request's header and status byte (the device reads one, writes the other).
+struct vblk_slot {
+  struct virtio_blk_req_hdr hdr;
+  u8 status;
+  u8 pad[15];
+};
 
 struct vblk {
   volatile u8 *regs;
   int bus;                    // virtio-mmio-bus.N
   int broken;                 // init failed or a request timed out
+  u32 irq;                    // its PLIC source (0: none, poll)
   u64 capacity;               // 512-byte sectors
   u32 maxsegs;                // data descriptors per request
   u32 size_max;               // bytes per data descriptor
   int has_flush;
   u16 qsize;
-  u16 avail_idx;              // our copy of avail->idx
-  u16 used_seen;              // used->idx we have consumed up to
+  u16 avail_idx;              // our copy of avail->idx (ahead of it while a batch is built)
+  u16 nextdesc;               // first descriptor not used by the batch
+  u16 nreq;                   // requests in the batch (slots 0..nreq-1)
   struct virtq_desc *desc;
   struct virtq_avail *avail;
   struct virtq_used *used;
-  struct virtio_blk_req_hdr *hdr;   // request header and status byte live
-  volatile u8 *status;              // in one page of our own
+  volatile struct vblk_slot *slot;  // VBLK_SLOTS of them, in one page
 };
 
 static struct vblk devs[MAX_VIRTIO_SLOTS];
@@ -103,20 +125,22 @@ static int vblk_setup(struct vblk *d)
       d->maxsegs = s;
   }
   // One page for the descriptor table and the available ring, one for the
-  // used ring, one for the request header and status byte.
+  // used ring, one for the requests' headers and status bytes.
   if (d->desc == 0) {
     d->desc = kalloc();
     d->used = kalloc();
-    d->hdr = kalloc();
-    if (d->desc == 0 || d->used == 0 || d->hdr == 0)
+    d->slot = kalloc();
+    if (d->desc == 0 || d->used == 0 || d->slot == 0)
       goto fail;
   }
   memset(d->desc, 0, PGSIZE);
   memset(d->used, 0, PGSIZE);
   d->avail = (struct virtq_avail *)((u8 *)d->desc + VIRTQ_DESC_SIZE(d->qsize));
-  d->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
-  d->status = (volatile u8 *)d->hdr + sizeof(*d->hdr);
-  d->avail_idx = d->used_seen = 0;
+  d->avail->flags = d->irq ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
+  if (d->irq)
+    plic_enable(d->irq);
+  d->avail_idx = 0;
+  d->nextdesc = d->nreq = 0;
   wr(d, VIRTIO_MMIO_QUEUE_NUM, d->qsize);
   wr(d, VIRTIO_MMIO_QUEUE_DESC_LOW, (u64)d->desc);
   wr(d, VIRTIO_MMIO_QUEUE_DESC_HIGH, (u64)d->desc >> 32);
@@ -151,6 +175,7 @@ static void vblk_probe(void)
     struct vblk *d = &devs[bus];
     d->regs = (volatile u8 *)platform.virtio[i].base;
     d->bus = bus;
+    d->irq = platform.plic.base ? platform.virtio[i].irq : 0;   // main.c set sie then
     d->broken = 1;
     if (rd(d, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC ||
         rd(d, VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
@@ -179,35 +204,58 @@ u64 vblk_capacity(struct vblk *d) { return d->capacity; }
 u32 vblk_max_segs(struct vblk *d) { return d->maxsegs; }
 u32 vblk_seg_size_max(struct vblk *d) { return d->size_max; }
 
-// Put the chain 0..n-1 on the available ring, notify, wait for the used
-// ring to move. Returns the status byte, or -1 if the device went silent.
-static int vblk_submit(struct vblk *d, int n)
+// Acknowledge the device's interrupt (§4.2.2: InterruptStatus, then
+// InterruptACK), so that its line drops.
+static void vblk_ack(struct vblk *d)
 {
-  *d->status = 0xff;
-  d->avail->ring[d->avail_idx % d->qsize] = 0;
-  fence();                         // descriptors before the index (§2.7.13)
-  d->avail->idx = ++d->avail_idx;
-  fence();                         // the index before the notification
-  wr(d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-  u64 deadline = timer_now() + VBLK_TIMEOUT_S * timer_freq();
-  while (*(volatile u16 *)&d->used->idx == d->used_seen) {
-    if (timer_now() > deadline) {
-      printf("hv6: virtio-mmio-bus.%d: request timed out; device disabled\n", d->bus);
-      d->broken = 1;
-      return -1;
-    }
-  }
-  fence();                         // the index before the data it covers
-  d->used_seen++;
-  (void)n;
-  return *d->status;
+  u32 st = rd(d, VIRTIO_MMIO_INTERRUPT_STATUS);
+  if (st)
+    wr(d, VIRTIO_MMIO_INTERRUPT_ACK, st);
 }
 
-// Read (write=0) or write sectors [sector, sector + total/512) from or to
-// the host-physical segments seg[0..nseg). The caller keeps nseg within
-// vblk_max_segs, each length within vblk_seg_size_max and the total a
-// non-zero multiple of 512. Returns a VIRTIO_BLK_S_* status, or -1.
-int vblk_rw(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg, int nseg)
+// The host's interrupt handler claimed source irq: if it is one of ours,
+// acknowledge it (a completion seen before its interrupt was raised, or a
+// configuration change), or the level-triggered line would fire forever.
+void vblk_intr(u32 irq)
+{
+  for (int i = 0; irq != 0 && i < MAX_VIRTIO_SLOTS; i++)
+    if (devs[i].regs && devs[i].irq == irq)
+      vblk_ack(&devs[i]);
+}
+
+// Queue one request (type, sector, data segments seg[0..nseg)) in the
+// batch; the device does not see it before vblk_finish. Returns its slot,
+// or VBLK_FULL when the batch has no room for it.
+static int vblk_queue(struct vblk *d, u32 type, u64 sector, const struct vblk_seg *seg, int nseg)
+{
+  if (d->nreq == VBLK_SLOTS || d->nextdesc + nseg + 2 > d->qsize)
+    return VBLK_FULL;
+  int r = d->nreq++;
+  u16 head = d->nextdesc;
+  volatile struct vblk_slot *sl = &d->slot[r];
+  sl->hdr.type = type;
+  sl->hdr.reserved = 0;
+  sl->hdr.sector = sector;
+  sl->status = 0xff;
+  struct virtq_desc *desc = &d->desc[head];
+  desc[0] = (struct virtq_desc){ (u64)&sl->hdr, sizeof(sl->hdr), VIRTQ_DESC_F_NEXT, head + 1 };
+  int write = type == VIRTIO_BLK_T_OUT;
+  for (int i = 0; i < nseg; i++)
+    desc[1 + i] = (struct virtq_desc){ seg[i].pa, seg[i].len,
+      VIRTQ_DESC_F_NEXT | (write ? 0 : VIRTQ_DESC_F_WRITE), head + 2 + i };
+  desc[1 + nseg] = (struct virtq_desc){ (u64)&sl->status, 1, VIRTQ_DESC_F_WRITE, 0 };
+  d->nextdesc += nseg + 2;
+  d->avail->ring[d->avail_idx++ % d->qsize] = head;
+  return r;
+}
+
+// Queue a read (write=0) or write of sectors [sector, sector + total/512)
+// from or to the host-physical segments seg[0..nseg). The caller keeps
+// nseg within vblk_max_segs, each length within vblk_seg_size_max and the
+// total a non-zero multiple of 512. Returns the request's slot in the
+// batch, VBLK_FULL (collect the batch with vblk_finish, then retry), or -1
+// if the request is invalid or the device broken.
+int vblk_start(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg, int nseg)
 {
   u64 total = 0;
   if (d == 0 || d->broken || nseg < 1 || (u32)nseg > d->maxsegs)
@@ -219,32 +267,88 @@ int vblk_rw(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg, i
   }
   if (total % VIRTIO_BLK_SECTOR || sector > d->capacity ||
       total / VIRTIO_BLK_SECTOR > d->capacity - sector)
-    return VIRTIO_BLK_S_IOERR;
-  d->hdr->type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
-  d->hdr->reserved = 0;
-  d->hdr->sector = sector;
-  d->desc[0] = (struct virtq_desc){ (u64)d->hdr, sizeof(*d->hdr), VIRTQ_DESC_F_NEXT, 1 };
-  for (int i = 0; i < nseg; i++)
-    d->desc[1 + i] = (struct virtq_desc){ seg[i].pa, seg[i].len,
-      VIRTQ_DESC_F_NEXT | (write ? 0 : VIRTQ_DESC_F_WRITE), 2 + i };
-  d->desc[1 + nseg] = (struct virtq_desc){ (u64)d->status, 1, VIRTQ_DESC_F_WRITE, 0 };
-  return vblk_submit(d, nseg + 2);
+    return -1;
+  return vblk_queue(d, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector, seg, nseg);
+}
+
+// Hand the batch to the device (one notification) and wait until it has
+// answered every request. status[i] (if status is not 0) gets slot i's
+// VIRTIO_BLK_S_* byte. Returns the number of requests, or -1 if the device
+// went silent (it is then disabled). The batch is empty afterwards.
+int vblk_finish(struct vblk *d, u8 *status)
+{
+  int n = d->nreq;
+  if (n == 0)
+    return 0;
+  d->nreq = d->nextdesc = 0;
+  if (d->broken)
+    return -1;
+  fence();                         // descriptors before the index (§2.7.13)
+  d->avail->idx = d->avail_idx;
+  fence();                         // the index before the notification
+  wr(d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+  u64 deadline = timer_now() + VBLK_TIMEOUT_S * timer_freq();
+  // Sleep only if the timer can wake us at the deadline. The host's one
+  // timer belongs to hyp/vtimer.c: nothing it times can run before this
+  // exit ends anyway, so it waits for the deadline meanwhile and gets its
+  // stimecmp back afterwards (a time passed meanwhile leaves STIP pending,
+  // as it would have).
+  int sleep = d->irq && host_has_sstc;
+  u64 cmp = sleep ? csr_read(CSR_STIMECMP) : 0;
+  if (sleep)
+    csr_write(CSR_STIMECMP, deadline);
+  int r = n;
+  while (*(volatile u16 *)&d->used->idx != d->avail_idx) {
+    if (sleep)
+      wfi();
+    if (timer_now() > deadline) {
+      printf("hv6: virtio-mmio-bus.%d: request timed out; device disabled\n", d->bus);
+      d->broken = 1;
+      r = -1;
+      break;
+    }
+  }
+  if (sleep)
+    csr_write(CSR_STIMECMP, cmp);
+  if (r < 0)
+    return r;
+  fence();                         // the index before the data it covers
+  if (d->irq)
+    vblk_ack(d);
+  for (int i = 0; status && i < n; i++)
+    status[i] = d->slot[i].status;
+  return n;
+}
+
+// Finish a batch of the one request just queued in slot r (r < 0: it was
+// not queued). The callers refuse to start one while another batch is
+// being built, whose statuses would be lost.
+static int vblk_one(struct vblk *d, int r)
+{
+  u8 status[1];
+  if (r < 0)
+    return -1;
+  return vblk_finish(d, status) == 1 ? status[0] : -1;
+}
+
+// Read or write synchronously (vblk_start's rules). Returns a
+// VIRTIO_BLK_S_* status, or -1 (invalid request, device broken).
+int vblk_rw(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg, int nseg)
+{
+  if (d == 0 || d->nreq != 0)
+    return -1;
+  return vblk_one(d, vblk_start(d, write, sector, seg, nseg));
 }
 
 // Make every completed write durable (VIRTIO_BLK_T_FLUSH). A device
 // without FLUSH has no volatile cache: nothing to do.
 int vblk_flush(struct vblk *d)
 {
-  if (d == 0 || d->broken)
+  if (d == 0 || d->broken || d->nreq != 0)
     return -1;
   if (!d->has_flush)
     return VIRTIO_BLK_S_OK;
-  d->hdr->type = VIRTIO_BLK_T_FLUSH;
-  d->hdr->reserved = 0;
-  d->hdr->sector = 0;
-  d->desc[0] = (struct virtq_desc){ (u64)d->hdr, sizeof(*d->hdr), VIRTQ_DESC_F_NEXT, 1 };
-  d->desc[1] = (struct virtq_desc){ (u64)d->status, 1, VIRTQ_DESC_F_WRITE, 0 };
-  return vblk_submit(d, 2);
+  return vblk_one(d, vblk_queue(d, VIRTIO_BLK_T_FLUSH, 0, 0, 0));
 }
 
 // Convenience for one host-contiguous buffer (the snapshot code's case).

@@ -2,7 +2,7 @@
 // (hyp/virtio_mmio.c + hyp/virtio_blk.c) natively: a small guest RAM whose
 // pages are scattered in host memory (so "host physical" runs are not
 // what the guest sees as contiguous), a RAM-disk backend in place of the
-// host's virtio-blk driver (kernel/virtio_blk.c), the MMIO bus and the
+// host's virtio-blk driver (kernel/virtio_blk.c, batches included), the MMIO bus and the
 // vPLIC line, plus a tiny guest driver to build queues and requests.
 // Used by tests/test_virtq.c and tests/fuzz_virtq.c (one includes it once).
 #pragma once
@@ -103,6 +103,35 @@ int vblk_rw(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg, i
   return VIRTIO_BLK_S_OK;
 }
 
+// The batch: each request is done at once, its status kept for
+// vblk_finish. Few slots, so that the model's "batch full" path runs.
+#define ENV_SLOTS 4
+static u8 env_slot_status[ENV_SLOTS];
+static int env_nslots, env_batches;
+
+int vblk_start(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg, int nseg)
+{
+  if (env_nslots == ENV_SLOTS)
+    return VBLK_FULL;
+  int st = vblk_rw(d, write, sector, seg, nseg);
+  if (st < 0 || st == VIRTIO_BLK_S_IOERR)
+    return -1;
+  env_slot_status[env_nslots] = st;
+  return env_nslots++;
+}
+
+int vblk_finish(struct vblk *d, u8 *status)
+{
+  (void)d;
+  int n = env_nslots;
+  if (n)
+    env_batches++;
+  if (status)
+    memcpy(status, env_slot_status, n);
+  env_nslots = 0;
+  return n;
+}
+
 int vblk_rw_buf(struct vblk *d, int write, u64 sector, void *buf, u64 len)
 {
   (void)d;
@@ -133,6 +162,7 @@ static void env_init(void)
   memset(&the_vm, 0, sizeof(the_vm));
   the_vm.ram_size = ENV_RAM_SIZE;
   env_irq_level = env_flushes = env_backend_calls = env_bad_pa = 0;
+  env_nslots = env_batches = 0;
   vblkdev_create(&the_vm);
 }
 

@@ -35,6 +35,22 @@ def test_disktest_equivalence(m):
     m.compare("disktest", timeout=90)
 
 
+@points(10)
+def test_interrupt_driven(m):
+    """The guest driver in interrupt mode: the device's interrupt reaches the
+    guest through the vPLIC after requests complete (a batch in flight and
+    single requests), so the driver sleeping in WFI wakes up."""
+    out = m.run_hv6("run=disktest", timeout=60)
+    out.expect_not(r"^disktest: no PLIC driver or device interrupt",
+                   "the guest found no PLIC or no interrupt for the virtio slot")
+    out.expect(r"^disktest: interrupt mode: 21 writes of 4 KiB in flight at once complete OK$",
+               "requests in flight did not all complete by interrupt")
+    out.expect(r"^disktest: interrupt mode: all 42 completions collected by the interrupt "
+               r"handler$", "USED_RING interrupt missing, or completions lost")
+    out.expect(r"^disktest: interrupt mode: each single request woke the driver$")
+    out.selftest("disktest")
+
+
 @points(5)
 def test_disktest_trap_all(m):
     """The device model works the same under TRAP=all."""
