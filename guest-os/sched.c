@@ -33,7 +33,10 @@ static int cur;
 static u8 stacks[NTHREAD][STACKSIZE] __attribute__((aligned(16)));
 
 // First code of a new thread: it starts inside the timer handler's trap
-// (interrupts off), so turn them on before running its function.
+// (interrupts off), so turn them on before running its function. The
+// function returns with interrupts off (see worker), so no tick can come
+// between its end and `done`: a thread is switched in exactly as often as
+// it was preempted, plus one.
 static void
 thread_start(void)
 {
@@ -41,6 +44,7 @@ thread_start(void)
   csr_set(sstatus, SSTATUS_SIE);
   t->fn(t->arg);
   t->done = 1;
+  csr_set(sstatus, SSTATUS_SIE);
   for (;;)
     wfi();                   // never picked again
 }
@@ -81,8 +85,15 @@ static void
 worker(int i)
 {
   // Count until preempted PREEMPTS times: only the tick can take us away.
-  while (threads[i].switched_in <= PREEMPTS)
+  // The test is made with interrupts off, and they stay off when it says
+  // stop (thread_start turns them on again after marking us done).
+  for (;;) {
+    csr_clear(sstatus, SSTATUS_SIE);
+    if (threads[i].switched_in > PREEMPTS)
+      return;
+    csr_set(sstatus, SSTATUS_SIE);
     counts[i]++;
+  }
 }
 
 static int
