@@ -7,6 +7,7 @@
 // register); len matches insn_length; the loaded value keeps the low
 // width bytes of the data and sign- or zero-extends the rest.
 // SOURCES: hyp/decode.c
+// LAB: 2
 #include "hyp/decode.h"
 #include "tests/fuzz.h"
 

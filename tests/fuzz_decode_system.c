@@ -6,6 +6,7 @@
 // instruction's own bits; the kind agrees with an independent reference
 // written from the ISA manual's tables; the Zicsr read/write rules hold.
 // SOURCES: hyp/decode.c
+// LAB: 1
 #include "hyp/decode.h"
 #include "tests/fuzz.h"
 

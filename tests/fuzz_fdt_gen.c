@@ -14,6 +14,7 @@
 // /chosen/bootargs and /memory reg properties say what the VM has; and
 // lib/fdt.c (the reader host and guest share) finds the same memory.
 // SOURCES: hyp/fdt_gen.c lib/fdt.c tests/fake_host.c lib/crc32.c lib/string.c
+// LAB: 1
 #include "hyp/hyp.h"
 #include "tests/fake_host.h"
 #include "tests/fuzz.h"

@@ -13,6 +13,7 @@
 // buffer not wholly in RAM is refused without any output or new page;
 // no more pages are ever backed than the VM has.
 // SOURCES: hyp/sbi.c hyp/gmem.c hyp/stage2.c tests/fake_host.c lib/crc32.c lib/string.c
+// LAB: 1
 #include "hyp/hyp.h"
 #include "sbi/sbi.h"
 #include "tests/fake_host.h"

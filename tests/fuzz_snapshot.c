@@ -6,6 +6,7 @@
 // directory entry. Seeds: tests/corpus/snapshot/, written by
 // `build/tests/test_snapshot tests/corpus/snapshot`.
 // SOURCES: hyp/snapfmt.c hyp/snapstore.c lib/crc32.c lib/string.c
+// LAB: 5
 #include "tests/fuzz.h"
 #include "tests/snap_env.h"
 

@@ -11,6 +11,7 @@
 // addresses that back guest RAM; the used index never moves further than
 // the requests made available; a device that needs reset serves nothing.
 // SOURCES: hyp/virtio_mmio.c hyp/virtio_blk.c hyp/gmem.c tests/fake_host.c lib/crc32.c lib/string.c
+// LAB: 4
 #include "tests/virtq_env.h"
 #include "tests/fuzz.h"
 

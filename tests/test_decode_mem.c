@@ -3,6 +3,7 @@
 // store, every compressed integer load and store, the values a load puts
 // in rd, and that nothing else is ever taken for a load or store.
 // SOURCES: hyp/decode.c
+// LAB: 2
 #include "hyp/decode.h"
 #include "tests/check.h"
 

@@ -7,6 +7,7 @@
 // another configuration is refused.
 // `test_snapshot SEEDDIR` also writes seed stores for tests/fuzz_snapshot.c.
 // SOURCES: hyp/snapfmt.c hyp/snapstore.c lib/crc32.c lib/string.c
+// LAB: 5
 #include "tests/check.h"
 #include "tests/snap_env.h"
 #include <stdio.h>

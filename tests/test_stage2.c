@@ -4,6 +4,7 @@
 // and every page can be checked to come back at stage2_destroy. Huge
 // leaves (1 GiB) get fake, never-touched "host physical" addresses.
 // SOURCES: hyp/stage2.c hyp/gmem.c
+// LAB: 2
 #include "hyp/hyp.h"
 #include "tests/check.h"
 #include <stdlib.h>

@@ -5,6 +5,7 @@
 // hostile cases: loops, indices, addresses and lengths outside RAM, bad
 // queue set-up, notify before ready, read-only registers.
 // SOURCES: hyp/virtio_mmio.c hyp/virtio_blk.c hyp/gmem.c tests/fake_host.c lib/crc32.c lib/string.c
+// LAB: 4
 #include "tests/virtq_env.h"
 #include "tests/check.h"
 

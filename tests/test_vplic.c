@@ -2,6 +2,7 @@
 // register map, gateway, claim/complete, threshold, the VSEIP line, and
 // every offset written with hostile values.
 // SOURCES: hyp/vplic.c tests/fake_host.c lib/crc32.c lib/string.c
+// LAB: 3
 #include "hyp/hyp.h"
 #include "tests/check.h"
 #include "tests/fake_host.h"

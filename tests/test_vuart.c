@@ -3,6 +3,7 @@
 // behaviour as the 8250 drivers expect, and every offset x width x value a
 // guest can produce handled without harm.
 // SOURCES: hyp/vuart.c
+// LAB: 2
 #include "hyp/hyp.h"
 #include "tests/check.h"
 #include <string.h>
