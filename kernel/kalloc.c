@@ -50,16 +50,37 @@ void *kalloc(void)
   return 0;
 }
 
-// First fit of npages pages whose address is a multiple of align.
+// Are pages [i, i+cnt) all free? Whole bitmap words where the run covers
+// them: a 2 MiB run (stage2.c's huge guest pages) is 8 word compares.
+static int run_free(u64 i, u64 cnt)
+{
+  u64 end = i + cnt;
+  while (i < end) {
+    if (i % 64 == 0 && end - i >= 64) {
+      if (bitmap[i / 64])
+        return 0;
+      i += 64;
+    } else if (used(i)) {
+      return 0;
+    } else {
+      i++;
+    }
+  }
+  return 1;
+}
+
+// First fit of npages pages whose address is a multiple of align. A failed
+// search costs one run_free per aligned candidate (for 2 MiB runs on a
+// 512 MiB host: 256 candidates, each stopped by its first used word).
 void *kalloc_contig(u64 cnt, u64 align)
 {
   u64 step = align > PGSIZE ? align / PGSIZE : 1;
   u64 first = (ROUNDUP(base_pa, align) - base_pa) / PGSIZE;
+  if (cnt > nfree)
+    return 0;
   for (u64 i = first; i + cnt <= npages; i += step) {
-    u64 k = 0;
-    while (k < cnt && !used(i + k))
-      k++;
-    if (k == cnt) {
+    if (run_free(i, cnt)) {
+      u64 k;
       for (k = 0; k < cnt; k++)
         mark(i + k);
       nfree -= cnt;

@@ -98,11 +98,14 @@ def test_pgtest_trap_all(m):
 def test_demand_paging(m):
     """Guest RAM starts unmapped: the first touch of each page is a
     guest-page fault (exit `ramfault`), and a guest that touched 8 MiB of its
-    128 MiB has only those pages backed by host memory."""
+    128 MiB has only those pages backed by host memory. (One fault backs a
+    4 KiB page, or a whole 2 MiB region if hv6 maps it with one 2 MiB leaf,
+    as the reference solution does: so at least 4 faults for the 8 MiB.)"""
     out = m.run_hv6("run=pgtest", timeout=60)
     out.expect(r"^pgtest: touched 2048 pages \(8 MiB\), checksum ")
     faults = exits(out, "ramfault")
-    assert faults >= 2048, f"expected >= 2048 ramfault exits (one per page touched), got {faults}"
+    assert faults >= 2048 // 512, (f"expected >= 4 ramfault exits (one per 4 KiB page "
+                                   f"or 2 MiB region touched), got {faults}")
     used, total = backed(out)
     assert total == 32768, f"128 MiB guest should have 32768 pages, hv6 says {total}"
     assert 2048 <= used < total // 2, (f"{used} of {total} pages backed: guest RAM should be "
@@ -196,8 +199,10 @@ def test_host_out_of_memory(m, tmp_path):
 @points(10)
 def test_monitor_info_stage2(m):
     """Ctrl-] opens the monitor: `info stage2` lists the G-stage mappings as
-    coalesced runs of 4 KiB leaves (RAM is demand-paged), `info stage2 <gpa>`
-    walks one address level by level, the UART is never mapped."""
+    coalesced runs of 4 KiB (or 2 MiB) leaves inside guest RAM, and not all
+    of it (RAM is demand-paged), `info stage2 <gpa>` walks one address level
+    by level (the guest image at 0x80200000 is loaded page by page, so 4 KiB
+    leaves), the UART is never mapped."""
     with m.session("hv6", bootargs="", timeout=30) as s:
         s.expect(r"\$ $")
         s.send(b"\x1d")
@@ -208,11 +213,12 @@ def test_monitor_info_stage2(m):
         text = bytes(s.log[mark:]).decode("utf-8", "replace")
         runs = re.findall(r"0x([0-9a-f]+)-0x([0-9a-f]+) -> 0x([0-9a-f]+) +(\d+) x (4K|2M|1G)", text)
         assert runs, f"no mappings listed:\n{text}"
-        assert all(r[4] == "4K" for r in runs), f"guest RAM should be mapped with 4K leaves:\n{text}"
-        for lo, hi, _, n, _ in runs:
+        assert all(r[4] in ("4K", "2M") for r in runs), f"guest RAM should be mapped with 4K (or 2M) leaves:\n{text}"
+        for lo, hi, _, n, size in runs:
             lo, hi = int(lo, 16), int(hi, 16)
+            leaf = 4096 if size == "4K" else 2 * MIB
             assert RAM <= lo and hi < RAM + 128 * MIB, f"mapping outside guest RAM: {lo:#x}-{hi:#x}"
-            assert hi - lo + 1 == int(n) * 4096, f"run {lo:#x}-{hi:#x} is not {n} pages"
+            assert lo % leaf == 0 and hi - lo + 1 == int(n) * leaf, f"run {lo:#x}-{hi:#x} is not {n} x {size}"
         mo = re.search(r"(\d+) of (\d+) RAM pages backed", text)
         assert mo and int(mo[1]) < int(mo[2]) // 4, f"RAM should not be mapped up front:\n{text}"
         s.expect(r"hv6> ")
