@@ -422,7 +422,8 @@ static int v_data(void *ctx, u32 type, u64 off, const u8 *p, u64 len, char *e, s
         if (g % PGSIZE || !gmem_is_ram(rs.vm, g, PGSIZE) || (rs.last_gpa && g <= rs.last_gpa))
           return snprintf(e, n, "RAM page address 0x%lx is invalid", g), -1;
         rs.last_gpa = g;
-        if (rs.apply && (rs.page = gmem_page(rs.vm, g)) == 0)
+        // 4 KiB pages: exactly the pages counted, however sparse
+        if (rs.apply && (rs.page = gmem_page_4k(rs.vm, g)) == 0)
           return snprintf(e, n, "out of host memory"), -1;
       }
       continue;

@@ -20,11 +20,6 @@
 #define ROOT_PAGES   4                   // 16 KiB root
 #define LEVELS       3
 #define LEAF_PERM    (PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
-#define HUGE         (2UL << 20)         // a level-1 leaf
-// A level-1 pointer PTE whose table stage2_split made out of a 2 MiB leaf:
-// its 512 pages are one kalloc_contig block, freed as one. RSW (bits 9:8)
-// is the software's; the hart ignores it (priv spec §4.4.1, §8.5.1).
-#define PTE_SPLIT    (1UL << 8)
 
 #if SOL < 2
 static int stage2_map_flat(struct vm *vm);
@@ -187,14 +182,21 @@ static void *ram_populate(struct vm *vm, u64 gpa)
   return pa;
 }
 
+#define HUGE         (2UL << 20)         // a level-1 leaf
+// A level-1 pointer PTE whose table stage2_split made out of a 2 MiB leaf:
+// its 512 pages are one kalloc_contig block, freed as one. RSW (bits 9:8)
+// is the software's; the hart ignores it (priv spec §4.4.1, §8.5.1).
+#define PTE_SPLIT    (1UL << 8)
+
 // Back the whole 2 MiB-aligned region around gpa with one zeroed 2 MiB
 // block under one 2 MiB leaf, the way KVM backs guests with transparent
 // huge pages: the guest takes one fault instead of 512, and every TLB
-// refill walks one level less of the G-stage. Only when the region is all
-// RAM, nothing in it is mapped yet (the image, the device tree and the
-// hypervisor's own accesses get 4 KiB pages through gmem_page, so their
-// regions stay 4 KiB), and the host has 512 free pages in one 2 MiB-aligned
-// run. Returns the host page holding gpa, or 0: then a 4 KiB page will do.
+// refill walks one level less of the G-stage -- for the guest's own page
+// tables too, which is most of the gain (they sit in the image's region,
+// populated by the loader through gmem_page). Only when the region is all
+// RAM, nothing in it is mapped yet (no level-0 table below it), and the
+// host has 512 free pages in one 2 MiB-aligned run (kalloc_contig). Returns
+// the host page holding gpa, or 0: then a 4 KiB page will do.
 static void *ram_populate_huge(struct vm *vm, u64 gpa)
 {
   u64 base = ROUNDDOWN(gpa, HUGE);
@@ -341,10 +343,7 @@ static int stage2_map_flat(struct vm *vm)
 }
 #endif
 
-// The host address of the guest RAM page holding gpa, populating it if
-// the guest has not touched it yet; 0 if gpa is not guest RAM or the host
-// is out of memory.
-void *gmem_page(struct vm *vm, u64 gpa)
+static void *page_at(struct vm *vm, u64 gpa, int huge)
 {
   if (!gmem_is_ram(vm, gpa, 1))
     return 0;
@@ -356,7 +355,30 @@ void *gmem_page(struct vm *vm, u64 gpa)
   u64 hpa = stage2_translate(vm, gpa);
   if (hpa)
     return (void *)ROUNDDOWN(hpa, PGSIZE);
+#if SOL >= 2
+  void *pa = huge ? ram_populate_huge(vm, gpa) : 0;
+  if (pa)
+    return pa;
+#else
+  (void)huge;
+#endif
   return ram_populate(vm, gpa);
+}
+
+// The host address of the guest RAM page holding gpa, populating it if
+// the guest has not touched it yet, the way a guest fault would (so the
+// image's region, where the guest keeps its page tables, can get a 2 MiB
+// leaf); 0 if gpa is not guest RAM or the host is out of memory.
+void *gmem_page(struct vm *vm, u64 gpa)
+{
+  return page_at(vm, gpa, 1);
+}
+
+// The same, populating one 4 KiB page at most: snapshot restore backs
+// exactly the pages a snapshot holds (it checked the host has that many).
+void *gmem_page_4k(struct vm *vm, u64 gpa)
+{
+  return page_at(vm, gpa, 0);
 }
 
 // A guest-page fault (cause 20, 21 or 23). htval holds the faulting GPA
@@ -377,7 +399,7 @@ void stage2_fault(struct vcpu *v)
               "the stage-2 line above shows it); if it has them, a missing HFENCE.GVMA?");
 #if SOL >= 2
     } else if (ram_populate_huge(vm, gpa) != 0) {
-      return;
+      // the whole 2 MiB region is backed now; else a 4 KiB page below
 #endif
     } else if (ram_populate(vm, gpa) == 0) {
       // A page and at most two tables: with 3 pages free, memory was not it.

@@ -351,7 +351,7 @@ static void test_refault_mapped(void)
 static void test_huge_pages(void)
 {
   struct vm vm;
-  vm_new(&vm, 8UL << 20);
+  vm_new(&vm, 10UL << 20);
   int lvl;
   fault(&vm, EXC_LOAD_GUEST_PAGE_FAULT, 0x80212348, 0x12349);
   u64 pte = walk(&vm, 0x80212348, &lvl);
@@ -373,7 +373,7 @@ static void test_huge_pages(void)
   CHECK(gmem_page(&vm, 0x803ff008) == blk + M2 - K4 && gmem_page(&vm, 0x80200000) == blk &&
         vm.pages == 512, "gmem_page gives the 4 KiB page inside the 2M leaf");
   // A region where the hypervisor already backed a 4 KiB page stays 4 KiB.
-  CHECK(gmem_page(&vm, 0x80400000) != 0 && vm.pages == 513, "gmem_page maps 4 KiB");
+  CHECK(gmem_page_4k(&vm, 0x80400000) != 0 && vm.pages == 513, "gmem_page_4k maps 4 KiB");
   fault(&vm, EXC_STORE_GUEST_PAGE_FAULT, 0x80500000, 0x80500000);
   pte = walk(&vm, 0x80500000, &lvl);
   CHECK(lvl == 0 && (pte & PTE_V) && vm.pages == 514, "a 4 KiB page in the region: 4K leaf");
@@ -404,6 +404,11 @@ static void test_huge_pages(void)
         live_pages == 4 + 1 + 512 + 3 + 2 + 1 && stage2_split(&vm, 0x80212000) < 0,
         "after the split: same translation, one more table (%d pages: root, level-1 "
         "table, block, 3 pages, 2 level-0 tables, the split's)", live_pages);
+  // gmem_page (the loader, the device tree, DMA) populates like a fault.
+  u8 *p = gmem_page(&vm, 0x80901008);
+  pte = walk(&vm, 0x80900000, &lvl);
+  CHECK(lvl == 1 && p == (u8 *)PTE2PA(pte) + 0x101000 && vm.pages == 515 + 512,
+        "gmem_page in an untouched region: a 2M leaf (level %d)", lvl);
   // A region only partly RAM cannot have a 2M leaf.
   struct vm small;
   vm_new(&small, 3UL << 20);
