@@ -217,13 +217,13 @@ static void vcpu_load(struct vcpu *v, const struct snap_vcpu *s)
 
 // ---- save ----
 
-// A full save leaves out the pages of a 2 MiB leaf that are still zero: the
-// leaf backs 512 pages whether the guest touched them or not, and a page a
-// full snapshot does not hold is restored as what it was, zero (demand
-// paging). An incremental save cannot: a zero page may be new since the parent.
-static int zero_in_huge(int incr, int level, const u8 *page)
+// A full save leaves out pages that are zero: a 2 MiB leaf (stage2.c)
+// backs 512 pages whether the guest touched them or not, and a page a full
+// snapshot does not hold is restored as what it was, zero (demand paging).
+// An incremental save cannot: a page may have become zero since the parent.
+static int zero_in_full(int incr, const u8 *page)
 {
-  return !incr && level > 0 && mem_is_zero(page, PGSIZE);
+  return !incr && mem_is_zero(page, PGSIZE);
 }
 
 struct count { u64 pages; int incr; };
@@ -235,7 +235,7 @@ static void count_leaf(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg)
   for (u64 off = 0; off < stage2_level_size(level); off += PGSIZE) {
     u64 a = gpa + off;
     if (gmem_is_ram(vm, a, PGSIZE) && (!c->incr || level > 0 || dirty_page(vm, a)) &&
-        !zero_in_huge(c->incr, level, base + off))
+        !zero_in_full(c->incr, base + off))
       c->pages++;
   }
 }
@@ -249,7 +249,7 @@ static void emit_leaf(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg)
   for (u64 off = 0; off < stage2_level_size(level); off += PGSIZE) {
     u64 a = gpa + off;
     if (!gmem_is_ram(vm, a, PGSIZE) || (e->incr && level == 0 && !dirty_page(vm, a)) ||
-        zero_in_huge(e->incr, level, base + off))
+        zero_in_full(e->incr, base + off))
       continue;
     snapw_put(e->s, &a, 8);
     snapw_put(e->s, base + off, PGSIZE);

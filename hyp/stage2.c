@@ -203,8 +203,9 @@ static void *ram_populate_huge(struct vm *vm, u64 gpa)
   if (!gmem_is_ram(vm, base, HUGE))
     return 0;
 #if LAB >= 5 && !defined(HOST_TEST)   // the unit tests link stage2.c alone
-  // Tracking writes for an incremental save (dirty.c) is per 4 KiB page: a
-  // new writable 2 MiB leaf would hide the guest's writes in it.
+  // Dirty tracking for an incremental save (dirty.c) is per 4 KiB page: the
+  // next save would have to store all 512 pages of a new, writable 2 MiB
+  // leaf however few the guest wrote.
   if (dirty_base())
     return 0;
 #endif
