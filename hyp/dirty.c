@@ -74,6 +74,17 @@ void dirty_forget_all(void)
 }
 
 #if SOL >= 5
+// Guest RAM may be mapped with 2 MiB leaves (stage2.c, ram_populate_huge):
+// tracking is per 4 KiB page, so each becomes 512 4 KiB leaves first. One
+// that cannot (no page for the table) stays a writable 2 MiB leaf, and
+// every save stores it whole (count_leaf in snapshot.c): bigger, still right.
+static void split_leaf(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg)
+{
+  (void)pte, (void)arg;
+  if (level == 1)
+    stage2_split(vm, gpa);
+}
+
 static void wp_leaf(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg)
 {
   (void)arg;
@@ -102,6 +113,7 @@ void dirty_start(struct vm *vm, u64 base)
   }
   track.nbits = nbits;
   memset(track.bits, 0, npages * PGSIZE);
+  stage2_each_leaf(vm, split_leaf, 0);
   stage2_each_leaf(vm, wp_leaf, 0);
   hfence_gvma_all();
   track.on = 1;

@@ -206,6 +206,7 @@ u64  stage2_index(u64 gpa, int level);            // gpa's entry in a level-N ta
 typedef void (*stage2_leaf_fn)(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg);
 void stage2_each_leaf(struct vm *vm, stage2_leaf_fn fn, void *arg);
 u64 *stage2_leaf(struct vm *vm, u64 gpa, int *level);   // leaf PTE, or 0
+int  stage2_split(struct vm *vm, u64 gpa);   // 2M leaf -> 512 4K leaves; -1 if not
 void stage2_fault(struct vcpu *v);
 
 // mmio.c
@@ -274,5 +275,6 @@ int  vplic_s_eip(struct vplic *p);               // S-context interrupt line
 // gmem.c: the hypervisor's own accesses to guest RAM
 int  gmem_is_ram(struct vm *vm, u64 gpa, u64 len);
 void *gmem_page(struct vm *vm, u64 gpa);         // host address, or 0
+void *gmem_page_4k(struct vm *vm, u64 gpa);      // the same, never a 2 MiB leaf
 int  gmem_read(struct vm *vm, u64 gpa, void *dst, u64 len);
 int  gmem_write(struct vm *vm, u64 gpa, const void *src, u64 len);

@@ -217,15 +217,27 @@ static void vcpu_load(struct vcpu *v, const struct snap_vcpu *s)
 
 // ---- save ----
 
+// A full save leaves out pages that are zero: a 2 MiB leaf (stage2.c)
+// backs 512 pages whether the guest touched them or not, and a page a full
+// snapshot does not hold is restored as what it was, zero (demand paging).
+// An incremental save cannot: a page may have become zero since the parent.
+static int zero_in_full(int incr, const u8 *page)
+{
+  return !incr && mem_is_zero(page, PGSIZE);
+}
+
 struct count { u64 pages; int incr; };
 
 static void count_leaf(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg)
 {
-  (void)pte;
   struct count *c = arg;
-  for (u64 a = gpa; a < gpa + stage2_level_size(level); a += PGSIZE)
-    if (gmem_is_ram(vm, a, PGSIZE) && (!c->incr || level > 0 || dirty_page(vm, a)))
+  u8 *base = (u8 *)PTE2PA(*pte);
+  for (u64 off = 0; off < stage2_level_size(level); off += PGSIZE) {
+    u64 a = gpa + off;
+    if (gmem_is_ram(vm, a, PGSIZE) && (!c->incr || level > 0 || dirty_page(vm, a)) &&
+        !zero_in_full(c->incr, base + off))
       c->pages++;
+  }
 }
 
 struct emit { struct snapstream *s; int incr; u64 pages; };
@@ -236,7 +248,8 @@ static void emit_leaf(struct vm *vm, u64 gpa, u64 *pte, int level, void *arg)
   u8 *base = (u8 *)PTE2PA(*pte);
   for (u64 off = 0; off < stage2_level_size(level); off += PGSIZE) {
     u64 a = gpa + off;
-    if (!gmem_is_ram(vm, a, PGSIZE) || (e->incr && level == 0 && !dirty_page(vm, a)))
+    if (!gmem_is_ram(vm, a, PGSIZE) || (e->incr && level == 0 && !dirty_page(vm, a)) ||
+        zero_in_full(e->incr, base + off))
       continue;
     snapw_put(e->s, &a, 8);
     snapw_put(e->s, base + off, PGSIZE);
@@ -422,7 +435,8 @@ static int v_data(void *ctx, u32 type, u64 off, const u8 *p, u64 len, char *e, s
         if (g % PGSIZE || !gmem_is_ram(rs.vm, g, PGSIZE) || (rs.last_gpa && g <= rs.last_gpa))
           return snprintf(e, n, "RAM page address 0x%lx is invalid", g), -1;
         rs.last_gpa = g;
-        if (rs.apply && (rs.page = gmem_page(rs.vm, g)) == 0)
+        // 4 KiB pages: exactly the pages counted, however sparse
+        if (rs.apply && (rs.page = gmem_page_4k(rs.vm, g)) == 0)
           return snprintf(e, n, "out of host memory"), -1;
       }
       continue;

@@ -16,14 +16,6 @@
 #endif
 #include "hyp/snapstore.h"
 
-static int all_zero(const u8 *p, u64 n)
-{
-  for (u64 i = 0; i < n; i++)
-    if (p[i])
-      return 0;
-  return 1;
-}
-
 int store_load(struct snapio *io, struct snap_dir *dir, int *slot, char *err, size_t errlen)
 {
   static u8 blk[2][SNAP_BLK];
@@ -37,7 +29,7 @@ int store_load(struct snapio *io, struct snap_dir *dir, int *slot, char *err, si
       snprintf(err, errlen, "I/O error reading the snapshot store directory");
       return -1;
     }
-    blank &= all_zero(blk[i], SNAP_BLK);
+    blank &= mem_is_zero(blk[i], SNAP_BLK);
     const struct snap_dir *d = (const struct snap_dir *)blk[i];
     if (snap_dir_valid(d, io->nblocks) &&
         (best < 0 || d->gen > ((const struct snap_dir *)blk[best])->gen))

@@ -6,9 +6,12 @@
 //
 // Guest RAM (GPA 0x80000000, GUEST_MEM bytes) starts unmapped; the first
 // touch of a page takes a guest-page fault (cause 20/21/23) to
-// stage2_fault, which backs it with a zeroed host page. A fault anywhere
-// else is a device access (mmio.c) or, if no device is there, the access
-// fault the real board would give.
+// stage2_fault, which backs it with a zeroed host page -- or, in the
+// reference solution, with a zeroed 2 MiB block under one 2 MiB leaf when
+// the whole 2 MiB region is RAM, untouched and the host has the block
+// (ram_populate_huge: one fault instead of 512, and shorter two-stage
+// walks). A fault anywhere else is a device access (mmio.c) or, if no
+// device is there, the access fault the real board would give.
 #include "hyp/hyp.h"
 #if LAB >= 5 && !defined(HOST_TEST)   // the unit tests link stage2.c alone
 #include "hyp/snapstore.h"
@@ -179,6 +182,70 @@ static void *ram_populate(struct vm *vm, u64 gpa)
   return pa;
 }
 
+#define HUGE         (2UL << 20)         // a level-1 leaf
+// A level-1 pointer PTE whose table stage2_split made out of a 2 MiB leaf:
+// its 512 pages are one kalloc_contig block, freed as one. RSW (bits 9:8)
+// is the software's; the hart ignores it (priv spec §4.4.1, §8.5.1).
+#define PTE_SPLIT    (1UL << 8)
+
+// Back the whole 2 MiB-aligned region around gpa with one zeroed 2 MiB
+// block under one 2 MiB leaf, the way KVM backs guests with transparent
+// huge pages: the guest takes one fault instead of 512, and every TLB
+// refill walks one level less of the G-stage -- for the guest's own page
+// tables too, which is most of the gain (they sit in the image's region,
+// populated by the loader through gmem_page). Only when the region is all
+// RAM, nothing in it is mapped yet (no level-0 table below it), and the
+// host has 512 free pages in one 2 MiB-aligned run (kalloc_contig). Returns
+// the host page holding gpa, or 0: then a 4 KiB page will do.
+static void *ram_populate_huge(struct vm *vm, u64 gpa)
+{
+  u64 base = ROUNDDOWN(gpa, HUGE);
+  if (!gmem_is_ram(vm, base, HUGE))
+    return 0;
+#if LAB >= 5 && !defined(HOST_TEST)   // the unit tests link stage2.c alone
+  // Dirty tracking for an incremental save (dirty.c) is per 4 KiB page: the
+  // next save would have to store all 512 pages of a new, writable 2 MiB
+  // leaf however few the guest wrote.
+  if (dirty_base())
+    return 0;
+#endif
+  u64 *pte = stage2_walk(vm, base, 1, 1);
+  if (pte == 0 || (*pte & PTE_V))
+    return 0;                             // a table below: some 4 KiB page is in use
+  u8 *pa = kalloc_contig(HUGE / PGSIZE, HUGE);   // zeroed
+  if (pa == 0)
+    return 0;
+  if (stage2_map(vm, base, (u64)pa, HUGE, LEAF_PERM) < 0) {
+    kfree_contig(pa, HUGE / PGSIZE);
+    return 0;
+  }
+  vm->pages += HUGE / PGSIZE;
+  return pa + ROUNDDOWN(gpa - base, PGSIZE);
+}
+
+// Turn the 2 MiB leaf mapping gpa into a table of 512 4 KiB leaves over the
+// same host pages with the same permissions, so that dirty tracking
+// (dirty.c) can write-protect them one by one. The guest sees no change.
+// Returns -1 if no 2 MiB leaf maps gpa or there is no page for the table.
+int stage2_split(struct vm *vm, u64 gpa)
+{
+  int level;
+  u64 *pte = stage2_leaf(vm, gpa, &level);
+  if (pte == 0 || level != 1)
+    return -1;
+  u64 *table = kalloc();
+  if (table == 0)
+    return -1;
+  u64 hpa = PTE2PA(*pte), flags = *pte & ((1UL << PTE_PPN_SHIFT) - 1);
+  for (int i = 0; i < 512; i++)
+    table[i] = PA2PTE(hpa + (u64)i * PGSIZE) | flags;
+  *pte = PA2PTE(table) | PTE_SPLIT | PTE_V;
+  // The old translation stays right (same pages), but a cached 2 MiB one
+  // would outlive the 4 KiB leaves' later permission changes.
+  stage2_flush(ROUNDDOWN(gpa, HUGE));
+  return 0;
+}
+
 static void free_table(u64 *table, int level)
 {
   int n = level == 2 ? 2048 : 512;
@@ -186,10 +253,16 @@ static void free_table(u64 *table, int level)
     u64 pte = table[i];
     if (!(pte & PTE_V))
       continue;
-    if (pte & (PTE_R | PTE_W | PTE_X))
+    if (pte & (PTE_R | PTE_W | PTE_X)) {
       kfree_contig((void *)PTE2PA(pte), stage2_level_size(level) / PGSIZE);
-    else
+    } else if (pte & PTE_SPLIT) {
+      // A split 2 MiB leaf: the block goes back as it came, then its table.
+      u64 *leaves = (u64 *)PTE2PA(pte);
+      kfree_contig((void *)PTE2PA(leaves[0]), HUGE / PGSIZE);
+      kfree(leaves);
+    } else {
       free_table((u64 *)PTE2PA(pte), level - 1);
+    }
   }
   if (level == 2)
     kfree_contig(table, ROOT_PAGES);
@@ -271,10 +344,7 @@ static int stage2_map_flat(struct vm *vm)
 }
 #endif
 
-// The host address of the guest RAM page holding gpa, populating it if
-// the guest has not touched it yet; 0 if gpa is not guest RAM or the host
-// is out of memory.
-void *gmem_page(struct vm *vm, u64 gpa)
+static void *page_at(struct vm *vm, u64 gpa, int huge)
 {
   if (!gmem_is_ram(vm, gpa, 1))
     return 0;
@@ -286,7 +356,30 @@ void *gmem_page(struct vm *vm, u64 gpa)
   u64 hpa = stage2_translate(vm, gpa);
   if (hpa)
     return (void *)ROUNDDOWN(hpa, PGSIZE);
+#if SOL >= 2
+  void *pa = huge ? ram_populate_huge(vm, gpa) : 0;
+  if (pa)
+    return pa;
+#else
+  (void)huge;
+#endif
   return ram_populate(vm, gpa);
+}
+
+// The host address of the guest RAM page holding gpa, populating it if
+// the guest has not touched it yet, the way a guest fault would (so the
+// image's region, where the guest keeps its page tables, can get a 2 MiB
+// leaf); 0 if gpa is not guest RAM or the host is out of memory.
+void *gmem_page(struct vm *vm, u64 gpa)
+{
+  return page_at(vm, gpa, 1);
+}
+
+// The same, populating one 4 KiB page at most: snapshot restore backs
+// exactly the pages a snapshot holds (it checked the host has that many).
+void *gmem_page_4k(struct vm *vm, u64 gpa)
+{
+  return page_at(vm, gpa, 0);
 }
 
 // A guest-page fault (cause 20, 21 or 23). htval holds the faulting GPA
@@ -305,6 +398,10 @@ void stage2_fault(struct vcpu *v)
       vm_stop(vm, "guest-page fault at GPA 0x%lx, which is mapped in stage 2", gpa);
       vm_hint("a G-stage leaf needs V, U and the access's R/W/X (priv spec 8.5.1; "
               "the stage-2 line above shows it); if it has them, a missing HFENCE.GVMA?");
+#if SOL >= 2
+    } else if (ram_populate_huge(vm, gpa) != 0) {
+      // the whole 2 MiB region is backed now; else a 4 KiB page below
+#endif
     } else if (ram_populate(vm, gpa) == 0) {
       // A page and at most two tables: with 3 pages free, memory was not it.
       if (kalloc_free_pages() >= 3) {

@@ -11,7 +11,7 @@
 #define ROUNDUP(x, a)   (((x) + (a) - 1) & ~((u64)(a) - 1))
 #define ROUNDDOWN(x, a) ((x) & ~((u64)(a) - 1))
 
-// string.c (under HOST_TEST the C library supplies all but strncpy_safe)
+// string.c (under HOST_TEST the C library supplies all but strncpy_safe, mem_is_zero)
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
@@ -21,6 +21,7 @@ size_t strnlen(const char *s, size_t max);
 int   strcmp(const char *a, const char *b);
 int   strncmp(const char *a, const char *b, size_t n);
 char *strncpy_safe(char *dst, const char *src, size_t n);
+int   mem_is_zero(const void *p, size_t n);
 
 // format.c: printf-style formatting; each program's printf supplies put.
 // %d %i %u %x %p %s %c %% with '0' flag, width and l/ll; %-Ns left-justifies.

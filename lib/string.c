@@ -106,3 +106,20 @@ char *strncpy_safe(char *dst, const char *src, size_t n)
   dst[i] = 0;
   return dst;
 }
+
+// Are all n bytes at p zero? Words at a time when aligned (snapshots ask it
+// of whole pages).
+int mem_is_zero(const void *p, size_t n)
+{
+  const u8 *b = p;
+  if ((((u64)b | n) & 7) == 0) {
+    for (size_t i = 0; i < n; i += 8)
+      if (*(const u64 *)(b + i))
+        return 0;
+    return 1;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (b[i])
+      return 0;
+  return 1;
+}

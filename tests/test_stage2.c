@@ -3,6 +3,9 @@
 // (aligned) host memory and count it, so the tables can be walked by hand
 // and every page can be checked to come back at stage2_destroy. Huge
 // leaves (1 GiB) get fake, never-touched "host physical" addresses.
+// max_contig makes the host fragmented (no run longer than that), which
+// is how the 4 KiB demand-paging path is tested even where the reference
+// solution would back a fault with a 2 MiB leaf.
 // SOURCES: hyp/stage2.c hyp/gmem.c
 // LAB: 2
 #include "hyp/hyp.h"
@@ -15,6 +18,7 @@
 #define MAXALLOC 8192
 static struct { void *p; u64 npages; int fake; } allocs[MAXALLOC];
 static int nalloc, live_pages, bad_frees, fail_after = -1;
+static u64 max_contig = ~0UL;             // longest run the host can give
 static char last_stop[256], last_hint[256];
 static u64 last_mmio_gpa;
 static int mmio_calls;
@@ -34,7 +38,7 @@ static void *track(void *p, u64 npages, int fake)
 
 void *kalloc_contig(u64 npages, u64 align)
 {
-  if (fail_after == 0)
+  if (fail_after == 0 || npages > max_contig)
     return 0;
   if (fail_after > 0)
     fail_after--;
@@ -132,9 +136,10 @@ static u64 walk(struct vm *vm, u64 gpa, int *level)
       *level = l;
       return pte;
     }
-    // A pointer to the next level: V only (A, D, U are reserved there).
-    CHECK((pte & 0x3ff) == PTE_V, "non-leaf pte 0x%lx has flags 0x%lx",
-          (unsigned long)pte, (unsigned long)(pte & 0x3ff));
+    // A pointer to the next level: V only (A, D, U are reserved there;
+    // bits 9:8 are RSW, the software's own).
+    CHECK((pte & 0xff) == PTE_V, "non-leaf pte 0x%lx has flags 0x%lx",
+          (unsigned long)pte, (unsigned long)(pte & 0xff));
     t = (u64 *)PTE2PA(pte);
   }
   *level = -1;
@@ -246,6 +251,7 @@ static void test_demand_paging(void)
   struct vm vm;
   u64 ram = 4UL << 20;
   vm_new(&vm, ram);
+  max_contig = 4;        // no 2 MiB runs on this host: every fault gets 4 KiB
   CHECK(vm.pages == 0, "RAM starts unmapped (%lu pages)", (unsigned long)vm.pages);
   CHECK(stage2_translate(&vm, 0x80000000) == 0, "RAM starts unmapped");
   // A load guest-page fault: htval = GPA >> 2, stval = GVA (low bits shared).
@@ -296,12 +302,14 @@ static void test_demand_paging(void)
   CHECK(live_pages == 0 && bad_frees == 0, "destroy: %d pages left, %d bad frees",
         live_pages, bad_frees);
   CHECK(vm.pages == 0 && vm.s2root == 0, "destroy resets the VM's counters");
+  max_contig = ~0UL;
 }
 
 static void test_out_of_memory(void)
 {
   struct vm vm;
   vm_new(&vm, 128UL << 20);
+  max_contig = 4;                  // no 2 MiB block either: the 4 KiB path runs out
   fail_after = 0;                  // the host has nothing left
   fault(&vm, EXC_STORE_GUEST_PAGE_FAULT, 0x80000000, 0x80000000);
   CHECK(vm.state == VM_STOPPED && strstr(last_stop, "out of memory") &&
@@ -313,6 +321,7 @@ static void test_out_of_memory(void)
   last_stop[0] = 0;
   fault(&vm, EXC_STORE_GUEST_PAGE_FAULT, 0x80000000, 0x80000000);
   fail_after = -1;
+  max_contig = ~0UL;
   CHECK(vm.state == VM_STOPPED && strstr(last_stop, "out of memory"), "OOM midway: \"%s\"",
         last_stop);
   CHECK(gmem_page(&vm, 0x80001000) != 0, "memory back: gmem_page works again");
@@ -337,6 +346,84 @@ static void test_refault_mapped(void)
   CHECK(live_pages == 0, "destroy: %d pages left", live_pages);
 }
 
+#if SOL >= 2
+// The reference solution backs a fault with one 2 MiB leaf when the whole
+// 2 MiB region is RAM, untouched, and the host has the block.
+static void test_huge_pages(void)
+{
+  struct vm vm;
+  vm_new(&vm, 10UL << 20);
+  int lvl;
+  fault(&vm, EXC_LOAD_GUEST_PAGE_FAULT, 0x80212348, 0x12349);
+  u64 pte = walk(&vm, 0x80212348, &lvl);
+  u8 *blk = (u8 *)PTE2PA(pte);
+  CHECK(lvl == 1 && (pte & 0x3ff) == (RW | PTE_V) && ((u64)blk & (M2 - 1)) == 0,
+        "an untouched 2 MiB region gets one 2M leaf: pte 0x%lx level %d", (unsigned long)pte, lvl);
+  CHECK(vm.pages == 512 && vm.exits[EXIT_RAMFAULT] == 1, "512 pages for one fault (pages %lu)",
+        (unsigned long)vm.pages);
+  CHECK(live_pages == 4 + 1 + 512, "root + level-1 table + the block: %d pages", live_pages);
+  int zero = 1;
+  for (u64 i = 0; i < M2; i += 8)
+    zero &= *(u64 *)(blk + i) == 0;
+  CHECK(zero, "the block is zeroed");
+  CHECK(stage2_translate(&vm, 0x80200000) == (u64)blk &&
+        stage2_translate(&vm, 0x803fffff) == (u64)blk + M2 - 1 &&
+        stage2_translate(&vm, 0x80212349) == (u64)blk + 0x12349, "translate inside the 2M leaf");
+  CHECK(stage2_translate(&vm, 0x801fffff) == 0 && stage2_translate(&vm, 0x80400000) == 0,
+        "nothing around it");
+  CHECK(gmem_page(&vm, 0x803ff008) == blk + M2 - K4 && gmem_page(&vm, 0x80200000) == blk &&
+        vm.pages == 512, "gmem_page gives the 4 KiB page inside the 2M leaf");
+  // A region where the hypervisor already backed a 4 KiB page stays 4 KiB.
+  CHECK(gmem_page_4k(&vm, 0x80400000) != 0 && vm.pages == 513, "gmem_page_4k maps 4 KiB");
+  fault(&vm, EXC_STORE_GUEST_PAGE_FAULT, 0x80500000, 0x80500000);
+  pte = walk(&vm, 0x80500000, &lvl);
+  CHECK(lvl == 0 && (pte & PTE_V) && vm.pages == 514, "a 4 KiB page in the region: 4K leaf");
+  // A fragmented host (no 2 MiB-aligned run): a 4 KiB page.
+  max_contig = 511;
+  fault(&vm, EXC_STORE_GUEST_PAGE_FAULT, 0x80600000, 0x80600000);
+  max_contig = ~0UL;
+  pte = walk(&vm, 0x80600000, &lvl);
+  CHECK(lvl == 0 && (pte & PTE_V) && vm.pages == 515 && vm.state != VM_STOPPED,
+        "no contiguous block: 4K leaf (level %d, pages %lu)", lvl, (unsigned long)vm.pages);
+  // Split for dirty tracking: 512 4K leaves over the same pages, same
+  // permissions; the guest sees no change.
+  CHECK(stage2_split(&vm, 0x80400000) < 0 && stage2_split(&vm, 0x80000000) < 0,
+        "split refuses a 4K leaf and an unmapped address");
+  fail_after = 0;
+  CHECK(stage2_split(&vm, 0x80212000) < 0, "split without a page for the table fails");
+  fail_after = -1;
+  pte = walk(&vm, 0x80300000, &lvl);
+  CHECK(lvl == 1 && PTE2PA(pte) == (u64)blk, "a failed split leaves the 2M leaf");
+  CHECK(stage2_split(&vm, 0x80212000) == 0, "split a 2M leaf");
+  int same = 1;
+  for (u64 off = 0; off < M2; off += K4) {
+    pte = walk(&vm, 0x80200000 + off, &lvl);
+    same &= lvl == 0 && PTE2PA(pte) == (u64)blk + off && (pte & 0x3ff) == (RW | PTE_V);
+  }
+  CHECK(same, "512 4K leaves over the block, same permissions");
+  CHECK(stage2_translate(&vm, 0x80212349) == (u64)blk + 0x12349 && vm.pages == 515 &&
+        live_pages == 4 + 1 + 512 + 3 + 2 + 1 && stage2_split(&vm, 0x80212000) < 0,
+        "after the split: same translation, one more table (%d pages: root, level-1 "
+        "table, block, 3 pages, 2 level-0 tables, the split's)", live_pages);
+  // gmem_page (the loader, the device tree, DMA) populates like a fault.
+  u8 *p = gmem_page(&vm, 0x80901008);
+  pte = walk(&vm, 0x80900000, &lvl);
+  CHECK(lvl == 1 && p == (u8 *)PTE2PA(pte) + 0x101000 && vm.pages == 515 + 512,
+        "gmem_page in an untouched region: a 2M leaf (level %d)", lvl);
+  // A region only partly RAM cannot have a 2M leaf.
+  struct vm small;
+  vm_new(&small, 3UL << 20);
+  fault(&small, EXC_LOAD_GUEST_PAGE_FAULT, 0x80280000, 0x80280000);
+  pte = walk(&small, 0x80280000, &lvl);
+  CHECK(lvl == 0 && (pte & PTE_V) && small.pages == 1, "RAM ends inside the region: 4K leaf");
+  stage2_destroy(&small);
+  stage2_destroy(&vm);
+  CHECK(live_pages == 0 && bad_frees == 0,
+        "destroy gives the split block back as one run: %d pages left, %d bad frees",
+        live_pages, bad_frees);
+}
+#endif
+
 int main(void)
 {
   test_root_and_hgatp();
@@ -345,5 +432,8 @@ int main(void)
   test_demand_paging();
   test_out_of_memory();
   test_refault_mapped();
+#if SOL >= 2
+  test_huge_pages();
+#endif
   return check_summary("test_stage2");
 }

@@ -233,9 +233,12 @@ def test_store_full(m):
         f.truncate(1 << 20)
     with m.session("hv6", timeout=60, snapstore=small) as s:
         s.cmd("snaptest start nodisk")
+        # 2 MiB of pages that are not zero: the snapshot holds them all
+        s.cmd("snaptest touch 2048", until=r"snaptest: touched 512 pages")
         text = monitor(s, "snapshot save big", "snapshot list")
         if not re.search(r"hv6: snapshot: error: snapshot store is full", text):
-            raise GradeFailure("a 2 MiB snapshot in a 1 MiB store was not refused clearly:\n" + text)
+            raise GradeFailure("a snapshot of over 2 MiB in a 1 MiB store was not refused "
+                               "clearly:\n" + text)
         if "0 snapshots" not in text:
             raise GradeFailure("the refused snapshot appears in the store:\n" + text)
         out = s.cmd("echo still running")
