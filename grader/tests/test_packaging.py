@@ -19,8 +19,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import handout  # noqa: E402
 
-# Gradescope's per-test visibility values (its results.json specification)
-VISIBILITIES = {"visible", "hidden", "after_due_date", "after_published"}
+sys.path.insert(0, ROOT)
+from grader import VISIBILITIES  # noqa: E402
+
 STUDENT_DIRS = ("kernel", "hyp", "sbi", "guest-os")
 
 
@@ -93,6 +94,8 @@ def test_autograder_zip(tmp_path):
     assert tests["csr: test_boot_and_shutdown"]["visibility"] == "visible"
     assert tests["csr: test_boot_trap_all (hidden)"]["visibility"] not in ("visible", "after_published")
     assert res["score"] == 10 and res["max_score"] == 10, log[-3000:]
+    # the log names the hidden test: students see it only when they see that test
+    assert "test_boot_trap_all" in log and res["stdout_visibility"] == "after_due_date", res
     # the student's code was graded on the trusted tree, in work/
     assert (ag / "work" / "labs" / "csr" / "hidden" / "test_csr_hidden.py").exists()
     with open(ag / "work" / "hyp" / "csr.c") as f:

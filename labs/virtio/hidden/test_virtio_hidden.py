@@ -2,8 +2,10 @@
 # handout; run by `make grade` on the reference tree and by the autograder).
 # The visible tests use the 16 MiB pattern disk; here the disk has an odd
 # number of sectors, so a capacity or an end-of-disk check hard-coded to it
-# (or rounded to a power of two) shows.
+# (or rounded to a power of two) shows; and the hostile rings run in a
+# 64 MiB guest, so "the end of RAM" is not the default one.
 import os
+import re
 import sys
 
 from grader import GradeFailure, points
@@ -31,3 +33,18 @@ def test_odd_capacity_disk(m):
         raise GradeFailure("disktest on a 6007-sector disk differs from native:\n" +
                            "\n".join(f"  {a!r} vs {b!r}" for a, b in
                                      zip(nat.results("disktest"), hv.results("disktest")) if a != b))
+
+
+@points(5)
+def test_hostile_rings_small_guest(m):
+    """A 64 MiB guest under TRAP=all: a descriptor across the end of its RAM
+    (0x84000000) and the other malicious rings set DEVICE_NEEDS_RESET; the
+    host survives and a reset brings the disk back."""
+    out = m.run_hv6("run=disktest,hostile;disktest", mem="64M", trap="all", timeout=120)
+    out.expect(r"^hv6: booting guest \(64 MiB RAM")
+    out.expect_not(r"^hv6: (panic|vm stopped)", "a guest must never crash the host or its own VM")
+    for case in ("data across the end of RAM", "data outside RAM", "length 2^32-1", "descriptor loop"):
+        out.expect(rf"^disktest: info hostile {re.escape(case)}: needs_reset$",
+                   f"{case}: the device should set DEVICE_NEEDS_RESET")
+    done = re.findall(r"^disktest: done, (\d+) checks, (\d+) failed", out.text, re.M)
+    assert len(done) == 2 and all(f == "0" for _, f in done), f"disktest results (checks, failed): {done}"
