@@ -6,13 +6,12 @@
 # 1 GiB boundary of guest-physical space (a second root entry of the Sv39x4
 # table) and ends 2 MiB past it.
 import os
-import re
 import sys
 
 from grader import points
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from test_stage2 import MIB, backed, guest_file, toucher  # noqa: E402
+from test_stage2 import MIB, backed, exits, guest_file, toucher  # noqa: E402
 
 
 @points(5)
@@ -21,12 +20,10 @@ def test_pgtest_small_guest_trap_all_sstc(m):
     hv6 counts 8192 guest pages of which only the touched ones are backed."""
     _, hv = m.compare("pgtest", trap="all", sstc=1, mem="32M", timeout=60)
     hv.expect(r"^hv6: booting guest \(32 MiB RAM")
-    mo = hv.expect(r"^hv6: guest memory: (\d+) of (\d+) pages backed")
-    used, total = int(mo[1]), int(mo[2])
+    used, total = backed(hv)
     assert total == 8192, f"a 32 MiB guest has 8192 pages, hv6 says {total}"
     assert 2048 <= used < total, f"{used} of {total} pages backed after pgtest touched 2048"
-    faults = re.search(r"^hv6: exits: .*\bramfault=(\d+)", hv.text, re.M)
-    assert faults and int(faults[1]) >= 2048, "each fresh page should be one ramfault exit"
+    assert exits(hv, "ramfault") >= 2048, "each fresh page should be one ramfault exit"
 
 
 @points(5)
