@@ -36,9 +36,16 @@ def timeout(seconds):
     return deco
 
 
+# Gradescope's per-test visibility values, from shown first to shown last.
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
+
+
 def visibility(v):
     """Gradescope visibility: visible, hidden, after_due_date, after_published.
     Tests under labs/<lab>/hidden/ default to after_due_date, others to visible."""
+    if v not in VISIBILITIES:
+        raise ValueError(f"visibility {v!r}: Gradescope knows {', '.join(VISIBILITIES)}")
+
     def deco(fn):
         fn.grade_visibility = v
         return fn

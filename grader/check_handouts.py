@@ -4,7 +4,9 @@
 # the documented commands (`make`, `make grade`), and require that
 #   - it builds and the tests of every earlier lab pass, and
 #   - at least one test of lab N FAILS (the stub must not pass its own lab's
-#     tests); lab-N tests that pass anyway are listed as "testing nothing?".
+#     tests); lab-N tests that pass anyway are listed as "testing nothing?";
+#   - every hidden test of lab N (labs/<N>/hidden/, copied into the tree as
+#     the autograder does) FAILS.
 import json
 import os
 import re
@@ -70,6 +72,19 @@ def test_handout(num, name):
         if passing:
             print(f"\nhandout of {name}: these lab-{name} tests pass without the solution "
                   f"(testing nothing?): {passing}")
+        hidden_src = os.path.join(ROOT, "labs", name, "hidden")
+        if os.path.isdir(hidden_src):
+            shutil.copytree(hidden_src, os.path.join(tree, "labs", name, "hidden"),
+                            ignore=shutil.ignore_patterns("__pycache__"))
+            os.remove(rpath)
+            g = subprocess.run(["make", "-s", "grade", f"LAB={name}", "GRADEFLAGS=hidden"], cwd=tree,
+                               capture_output=True, text=True, env=env)
+            tests = json.load(open(rpath))["tests"] if os.path.exists(rpath) else []
+            tests = [t for t in tests if t["name"].endswith("(hidden)")]
+            assert tests, f"grading the hidden tests failed:\n{(g.stdout + g.stderr)[-3000:]}"
+            passing = [t["name"] for t in tests if t["status"] == "passed"]
+            assert not passing, (f"handout of {name}: hidden tests pass without the solution; "
+                                 f"they test nothing: {passing}")
     finally:
         if os.environ.get("HANDOUT_KEEP") != "1":
             shutil.rmtree(tmp, ignore_errors=True)

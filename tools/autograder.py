@@ -6,7 +6,8 @@
 #                   /autograder/submission (a `make zipball` zip or a plain
 #                   upload), lays them over the trusted handout tree, runs the
 #                   lab's visible and hidden tests and writes
-#                   /autograder/results/results.json (visibility per test)
+#                   /autograder/results/results.json (visibility per test);
+#                   AUTOGRADER_ROOT=dir replaces /autograder (for testing)
 #   tree/           the lab's handout + labs/<name>/hidden/ (trusted copy)
 import os
 import shutil
@@ -30,9 +31,11 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -q {pkgs}
 RUN = r"""#!/bin/bash
 # Gradescope entry point for hv6 lab {name}: grade the student's code with
 # the trusted tree (Makefile, grader, tests) and write results.json.
+# AUTOGRADER_ROOT (default /autograder, Gradescope's layout) and GRADEFLAGS
+# (a `make grade` test filter) are for grader/tests/test_packaging.py.
 STUDENT_DIRS="kernel hyp sbi guest-os"
-SRC=/autograder/source/tree SUB=/autograder/submission WORK=/autograder/work
-RES=/autograder/results
+AG=${{AUTOGRADER_ROOT:-/autograder}}
+SRC=$AG/source/tree SUB=$AG/submission WORK=$AG/work RES=$AG/results
 rm -rf "$WORK"; mkdir -p "$RES"; cp -a "$SRC" "$WORK"
 # the submission's tree root: where kernel/ is (top level or one folder down)
 top=$(find "$SUB" -maxdepth 3 -type d -name kernel | head -1)

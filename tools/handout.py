@@ -69,9 +69,11 @@ def keep(path, num, lab_nums):
     return True
 
 
-def make(sel, outroot):
+def make(sel, outroot, sol=None):
+    """Write the handout of lab `sel` under outroot; sol=num gives the same
+    tree with the lab solved (a model submission, grader/tests)."""
     name, num = resolve(sel)
-    sol = num - 1
+    sol = num - 1 if sol is None else sol
     out = os.path.join(outroot, name)
     shutil.rmtree(out, ignore_errors=True)
     lab_nums = labs()
