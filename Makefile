@@ -142,7 +142,7 @@ RUNFLAGS = --trap $(TRAP) --sstc $(SSTC) $(RUNCOMMON) \
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 
 .PHONY: deps qemu qemu-native qemu-gdb grade handout handout-all autograder zipball \
-	check unit doctor compile_commands.json bench bench-smoke
+	check unit doctor compile_commands.json bench bench-smoke exitprof
 
 deps:
 	@tools/install-deps --quiet
@@ -193,6 +193,10 @@ bench: deps
 
 bench-smoke: deps
 	@$(PY) tools/bench.py --smoke
+
+# exitprof: where one exit's instructions go, per hv6 function (TRAP=, SSTC=)
+exitprof: deps hv6 guest
+	@TOOLPREFIX=$(TOOLPREFIX) $(PY) tools/exitprof.py --trap $(TRAP) --sstc $(SSTC)
 
 # host-native unit tests (tests/, written by the tests owner)
 unit:
