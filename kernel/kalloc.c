@@ -9,6 +9,7 @@
 static u64 bitmap[MAX_PAGES / 64];   // 1 = page in use (or not RAM)
 static u64 base_pa, npages, nfree;
 static u64 hint;                      // where the last single-page search ended
+static u64 chint;                     // where the last run was found (kalloc_contig)
 static u64 nfrees;                    // kfree_contig calls so far
 // The last kalloc_contig that found nothing: until a page is freed, no run
 // that long (or longer) at that alignment can appear.
@@ -73,7 +74,23 @@ static int run_free(u64 i, u64 cnt)
   return 1;
 }
 
-// First fit of npages pages whose address is a multiple of align. A failed
+// Mark pages [i, i+cnt) used, whole words where the run covers them.
+static void mark_run(u64 i, u64 cnt)
+{
+  u64 end = i + cnt;
+  while (i < end) {
+    if (i % 64 == 0 && end - i >= 64) {
+      bitmap[i / 64] = ~0UL;
+      i += 64;
+    } else {
+      mark(i++);
+    }
+  }
+}
+
+// Next fit of cnt pages whose address is a multiple of align: the search
+// starts where the last run was found (runs are taken in address order,
+// so the ones before it are mostly used) and wraps around once. A failed
 // search costs one run_free per aligned candidate (for 2 MiB runs on a
 // 512 MiB host: 256 candidates, each stopped by its first used word), and
 // is not repeated until something is freed: on a fragmented host every
@@ -82,13 +99,16 @@ void *kalloc_contig(u64 cnt, u64 align)
 {
   u64 step = align > PGSIZE ? align / PGSIZE : 1;
   u64 first = (ROUNDUP(base_pa, align) - base_pa) / PGSIZE;
-  if (cnt > nfree ||
+  if (cnt > nfree || first + cnt > npages ||
       (miss.cnt && cnt >= miss.cnt && align == miss.align && nfrees == miss.nfrees))
     return 0;
-  for (u64 i = first; i + cnt <= npages; i += step) {
+  u64 ncand = (npages - cnt - first) / step + 1;          // i = first + k*step
+  u64 start = chint > first ? (chint - first + step - 1) / step : 0;
+  for (u64 k = 0; k < ncand; k++) {
+    u64 i = first + ((start + k) % ncand) * step;
     if (run_free(i, cnt)) {
-      for (u64 k = 0; k < cnt; k++)
-        mark(i + k);
+      mark_run(i, cnt);
+      chint = i + cnt;
       nfree -= cnt;
       void *pa = (void *)(base_pa + i * PGSIZE);
       memset(pa, 0, cnt * PGSIZE);
