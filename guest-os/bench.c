@@ -392,6 +392,7 @@ bench(int argc, char **argv)
   // `bench exits`: the exit loops alone, short (tools/exitprof.py traces them)
   int exits = argc > 1 && strcmp(argv[1], "exits") == 0;
   u64 n = quick || exits ? 100 : 2000;
+  u64 t_start = rdtime(), tb = plat.timebase ? plat.timebase : 10000000;
   printf("bench: info start\n");
   b_sbi(n);
   b_csr(n);
@@ -405,6 +406,8 @@ bench(int argc, char **argv)
   b_timer();
 #endif
   b_workload(quick);
+  // the whole run's length: make bench's exits per second (policy.exit-rate)
+  printf("bench: run-time %lu us\n", (rdtime() - t_start) * 1000000 / tb);
   printf("bench: done\n");
   return 0;
 }

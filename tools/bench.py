@@ -42,6 +42,7 @@ KEYS = [
     "exit.sbi-null", "exit.sbi-base", "exit.csr-read.trap-min", "exit.csr-read.trap-all",
     "exit.uart-read", "exit.stage2-fault", "exit.timer-inject", "exit.timer-inject.sstc",
     "policy.exits.trap-min", "policy.exits.trap-all", "policy.exits.sstc",
+    "policy.exit-rate.trap-min", "policy.exit-rate.trap-all", "policy.exit-rate.sstc",
     "policy.time-ratio.trap-all", "policy.time-ratio.sstc",
     "workload.instret.native", "workload.instret.hv6",
     "workload.ratio", "workload.ratio.int", "workload.ratio.chase", "workload.ratio.pt",
@@ -494,6 +495,11 @@ def main():
         e = ic[cfg].get("exits")
         res[f"policy.exits.{key}"] = fig(e[0] if e else None, "exits", None, None,
                                          "whole bench run (icount)")
+        t = v(cfg, "run-time")
+        res[f"policy.exit-rate.{key}"] = fig(round(e[0] / (t / 1e6)) if e and t else None,
+                                             "exits/s", None, None,
+                                             "exits of the run per second of the bench's "
+                                             "virtual time (icount)")
     res["workload.instret.native"] = fig(v("native", "workload-instret"), "insn")
     res["workload.instret.hv6"] = fig(v("hv6-min", "workload-instret"), "insn", None, None,
                                       "TRAP=min; includes hypervisor instructions")
