@@ -26,8 +26,9 @@ def test_exitprof_agrees_with_instret():
                        env=env, timeout=240)
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     guest = float(re.search(r"^bench: sbi-null ([0-9.]+) insn", p.stdout, re.M)[1])
-    prof = [(int(m[1]), m[2]) for m in re.finditer(r"^sbi\s+(\d+) insn x100: (.*)$",
-                                                    p.stdout, re.M)]
+    # the bench loop's 100 calls (one may differ: a host interrupt, the first call)
+    prof = [(int(m[1]), m[3]) for m in re.finditer(r"^sbi\s+(\d+) insn x(\d+): (.*)$",
+                                                    p.stdout, re.M) if int(m[2]) >= 90]
     assert prof, f"no SBI exit in the profile:\n{p.stdout}"
     total, funcs = min(prof, key=lambda x: abs(x[0] - guest))
     assert abs(total - guest) < 1, f"profile {total} vs guest instret {guest}:\n{p.stdout}"
