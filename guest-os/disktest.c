@@ -58,6 +58,33 @@ check_pattern(const u8 *buf, u64 sector, u64 nsec)
   return -1;
 }
 
+// VBD_NREQ writes of 4 KiB in flight at once, collected in submission
+// order, then as many reads, collected in reverse. mode prefixes the
+// result lines ("" or "interrupt mode: "); slot[] gets the reads' slots.
+static void
+in_flight(const char *mode, u64 seed, int *slot)
+{
+  int n = VBD_NREQ, per = 8, ok = 1;   // 8 sectors = 4 KiB each
+  fill_test(big, SCRATCH, n * per, seed);
+  for (int i = 0; i < n; i++)
+    slot[i] = vbd_submit(VIRTIO_BLK_T_OUT, SCRATCH + i * per, big + i * per * 512, per * 512);
+  vbd_kick();
+  for (int i = 0; i < n; i++)
+    if (slot[i] < 0 || vbd_wait(slot[i]) != VIRTIO_BLK_S_OK)
+      ok = 0;
+  t_check(ok, "%s%d writes of 4 KiB in flight at once complete OK", mode, n);
+  memset(big2, 0, BIGBUF);
+  for (int i = 0; i < n; i++)
+    slot[i] = vbd_submit(VIRTIO_BLK_T_IN, SCRATCH + i * per, big2 + i * per * 512, per * 512);
+  vbd_kick();
+  ok = 1;
+  for (int i = n - 1; i >= 0; i--)
+    if (slot[i] < 0 || vbd_wait(slot[i]) != VIRTIO_BLK_S_OK)
+      ok = 0;
+  t_check(ok && memcmp(big, big2, n * per * 512) == 0,
+          "%s%d reads in flight at once return what was written", mode, n);
+}
+
 static int
 open_disk(void)
 {
@@ -96,27 +123,8 @@ basic(void)
 
   // Many writes in flight, then many reads in flight.
   int slot[VBD_NREQ];
-  int n = VBD_NREQ, per = 8;   // 8 sectors = 4 KiB each
-  fill_test(big, SCRATCH, n * per, 0x5eed);
-  for (int i = 0; i < n; i++)
-    slot[i] = vbd_submit(VIRTIO_BLK_T_OUT, SCRATCH + i * per, big + i * per * 512, per * 512);
-  vbd_kick();
-  ok = 1;
-  for (int i = 0; i < n; i++)
-    if (slot[i] < 0 || vbd_wait(slot[i]) != VIRTIO_BLK_S_OK)
-      ok = 0;
-  t_check(ok, "%d writes of 4 KiB in flight at once complete OK", n);
-  memset(big2, 0, BIGBUF);
-  for (int i = 0; i < n; i++)
-    slot[i] = vbd_submit(VIRTIO_BLK_T_IN, SCRATCH + i * per, big2 + i * per * 512, per * 512);
-  vbd_kick();
-  ok = 1;
-  for (int i = n - 1; i >= 0; i--)
-    if (slot[i] < 0 || vbd_wait(slot[i]) != VIRTIO_BLK_S_OK)
-      ok = 0;
-  t_check(ok && memcmp(big, big2, n * per * 512) == 0,
-          "%d reads in flight at once return what was written", n);
-  t_check(vbd.used_len[slot[0]] == (u32)per * 512 + 1,
+  in_flight("", 0x5eed, slot);
+  t_check(vbd.used_len[slot[0]] == 8 * 512 + 1,
           "used length of a 4 KiB read is 4097");
 
   // A large write and read back, unaligned to pages (512-byte aligned).
@@ -190,28 +198,10 @@ interrupts(void)
     return;
   u64 irq0 = vbd.nirq, c0 = vbd.ncomplete;
 
-  // Many writes in flight, collected in submission order; then many reads,
-  // collected in reverse (most complete while the driver sleeps for one).
-  int slot[VBD_NREQ];
-  int n = VBD_NREQ, per = 8, ok = 1;
-  fill_test(big, SCRATCH, n * per, 0x1e7);
-  for (int i = 0; i < n; i++)
-    slot[i] = vbd_submit(VIRTIO_BLK_T_OUT, SCRATCH + i * per, big + i * per * 512, per * 512);
-  vbd_kick();
-  for (int i = 0; i < n; i++)
-    if (slot[i] < 0 || vbd_wait(slot[i]) != VIRTIO_BLK_S_OK)
-      ok = 0;
-  t_check(ok, "interrupt mode: %d writes of 4 KiB in flight at once complete OK", n);
-  memset(big2, 0, BIGBUF);
-  for (int i = 0; i < n; i++)
-    slot[i] = vbd_submit(VIRTIO_BLK_T_IN, SCRATCH + i * per, big2 + i * per * 512, per * 512);
-  vbd_kick();
-  ok = 1;
-  for (int i = n - 1; i >= 0; i--)
-    if (slot[i] < 0 || vbd_wait(slot[i]) != VIRTIO_BLK_S_OK)
-      ok = 0;
-  t_check(ok && memcmp(big, big2, n * per * 512) == 0,
-          "interrupt mode: %d reads in flight at once return what was written", n);
+  // Many writes and reads in flight (the reads collected in reverse: most
+  // complete while the driver sleeps for one).
+  int slot[VBD_NREQ], n = VBD_NREQ, per = 8, ok;
+  in_flight("interrupt mode: ", 0x1e7, slot);
   u64 nirq = vbd.nirq - irq0;
   t_check(vbd.ncomplete - c0 == (u64)2 * n && nirq >= 1 && nirq <= (u64)2 * n,
           "interrupt mode: all %d completions collected by the interrupt handler", 2 * n);
