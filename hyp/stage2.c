@@ -292,7 +292,8 @@ void stage2_destroy(struct vm *vm)
 //   ram_populate(vm, gpa)               a zeroed page mapped at gpa (demand paging)
 //   stage2_destroy(vm)                  free every table and every guest page
 // then make stage2_init leave RAM unmapped. tests/test_stage2.c checks
-// them natively (tests/run); stage2_fault below already calls ram_populate.
+// them natively (tests/run); stage2_fault and gmem_page below already
+// call ram_populate (through populate).
 int stage2_map(struct vm *vm, u64 gpa, u64 hpa, u64 size, u64 perm)
 {
   if (size != (2UL << 20) || gpa % size || hpa % size || stage2_index(gpa, 2) != 2)
@@ -344,6 +345,21 @@ static int stage2_map_flat(struct vm *vm)
 }
 #endif
 
+// Back the page at gpa with zeroed host memory: its whole 2 MiB region
+// when huge and ram_populate_huge can, else one 4 KiB page. The host page
+// holding gpa, or 0.
+static void *populate(struct vm *vm, u64 gpa, int huge)
+{
+#if SOL >= 2
+  void *pa = huge ? ram_populate_huge(vm, gpa) : 0;
+  if (pa)
+    return pa;
+#else
+  (void)huge;
+#endif
+  return ram_populate(vm, gpa);
+}
+
 static void *page_at(struct vm *vm, u64 gpa, int huge)
 {
   if (!gmem_is_ram(vm, gpa, 1))
@@ -356,14 +372,7 @@ static void *page_at(struct vm *vm, u64 gpa, int huge)
   u64 hpa = stage2_translate(vm, gpa);
   if (hpa)
     return (void *)ROUNDDOWN(hpa, PGSIZE);
-#if SOL >= 2
-  void *pa = huge ? ram_populate_huge(vm, gpa) : 0;
-  if (pa)
-    return pa;
-#else
-  (void)huge;
-#endif
-  return ram_populate(vm, gpa);
+  return populate(vm, gpa, huge);
 }
 
 // The host address of the guest RAM page holding gpa, populating it if
@@ -398,11 +407,7 @@ void stage2_fault(struct vcpu *v)
       vm_stop(vm, "guest-page fault at GPA 0x%lx, which is mapped in stage 2", gpa);
       vm_hint("a G-stage leaf needs V, U and the access's R/W/X (priv spec 8.5.1; "
               "the stage-2 line above shows it); if it has them, a missing HFENCE.GVMA?");
-#if SOL >= 2
-    } else if (ram_populate_huge(vm, gpa) != 0) {
-      // the whole 2 MiB region is backed now; else a 4 KiB page below
-#endif
-    } else if (ram_populate(vm, gpa) == 0) {
+    } else if (populate(vm, gpa, 1) == 0) {
       // A page and at most two tables: with 3 pages free, memory was not it.
       if (kalloc_free_pages() >= 3) {
         vm_stop(vm, "cannot back guest page 0x%lx: ram_populate failed with %ld host "

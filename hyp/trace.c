@@ -1,9 +1,9 @@
 // trace.c: exit tracing, one line per exit (monitor `trace on|off`, or
 // `make qemu TRACE=1` at boot via BOOTCFG_F_TRACE). exit_handle calls
 // trace_before and trace_after around each exit; the line is printed
-// after the exit has been handled, so it shows the exit's reason (the counter it moved),
-// the guest pc, the instruction when it is the guest's doing, and the
-// outcome: where the guest goes on.
+// after the exit has been handled, so it shows the exit's reason (the
+// counter it moved), the guest pc, the instruction when it is the guest's
+// doing, and the outcome: where the guest goes on.
 #include "hyp/hyp.h"
 #include "hyp/decode.h"
 
@@ -67,4 +67,3 @@ void trace_after(struct vcpu *v)
   else
     printf(" -> pc 0x%lx (%s)\n", v->ctx.sepc, (v->ctx.sstatus & SSTATUS_SPP) ? "VS" : "VU");
 }
-
