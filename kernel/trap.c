@@ -42,7 +42,8 @@ static const char *likely(u64 scause, u64 stval, u64 sepc)
            "something set SIE";
   if (guest_access_at(sepc))
     return "a guest-memory access from host code (HLV/HSV) faulted on a guest address: "
-           "only hlvx_hu expects faults; for guest RAM use gmem_read/gmem_write/gmem_page";
+           "only hlvx_hu/hlvx_wu (insn_fetch) expect faults; for guest RAM use "
+           "gmem_read/gmem_write/gmem_page";
   switch (scause) {
   case EXC_INST_MISALIGNED:
   case EXC_INST_ACCESS:

@@ -26,6 +26,14 @@ static u64 sec_bytes(u64 len)
   return sizeof(struct snap_sec) + ((len + 7) & ~7UL) + sizeof(struct snap_tail);
 }
 
+// A fresh in-memory store of nblocks blocks, its (empty) directory loaded.
+static void fresh_store(struct memstore *m, struct snapio *io, u64 nblocks,
+                        struct snap_dir *d, int *slot)
+{
+  ms_init(m, io, nblocks);
+  store_load(io, d, slot, err, sizeof(err));
+}
+
 static int save(struct snapio *io, struct snap_dir *dir, int *slot, const char *name,
                 u64 parent, int npages, int seed)
 {
@@ -161,8 +169,7 @@ static void test_flips(void)
   struct snapio io;
   struct snap_dir d;
   int slot;
-  ms_init(&m, &io, 16);
-  store_load(&io, &d, &slot, err, sizeof(err));
+  fresh_store(&m, &io, 16, &d, &slot);
   save(&io, &d, &slot, "s1", 0, 2, 3);
   const struct snap_dirent e = d.ent[0];
   u8 *base = m.data + e.start * SNAP_BLK;
@@ -207,8 +214,7 @@ static void test_truncation(void)
   struct snapio io;
   struct snap_dir d;
   int slot;
-  ms_init(&m, &io, 16);
-  store_load(&io, &d, &slot, err, sizeof(err));
+  fresh_store(&m, &io, 16, &d, &slot);
   save(&io, &d, &slot, "s1", 0, 2, 3);
   struct snap_dirent e = d.ent[0];
   int ok = 0;
@@ -245,8 +251,7 @@ static void test_crash(void)
       struct snapio io;
       struct snap_dir d;
       int slot;
-      ms_init(&m, &io, 64);
-      store_load(&io, &d, &slot, err, sizeof(err));
+      fresh_store(&m, &io, 64, &d, &slot);
       save(&io, &d, &slot, "s1", 0, 3, 1);
       save(&io, &d, &slot, "s2", 1, 2, 2);
       m.budget = k;
@@ -284,8 +289,7 @@ static void test_full_and_names(void)
   struct snapio io;
   struct snap_dir d;
   int slot;
-  ms_init(&m, &io, 8);              // 6 data blocks
-  store_load(&io, &d, &slot, err, sizeof(err));
+  fresh_store(&m, &io, 8, &d, &slot);     // 6 data blocks
   CHECK(save(&io, &d, &slot, "a", 0, 2, 1) == 0, "fits");
   CHECK(save(&io, &d, &slot, "b", 0, 3, 1) != 0, "store full refused");
   struct snap_dir x;
@@ -307,8 +311,7 @@ static void test_config(void)
   struct snapio io;
   struct snap_dir d;
   int slot;
-  ms_init(&m, &io, 16);
-  store_load(&io, &d, &slot, err, sizeof(err));
+  fresh_store(&m, &io, 16, &d, &slot);
   save(&io, &d, &slot, "s1", 0, 1, 1);
   struct snap_hdr want;
   memset(&want, 0, sizeof(want));
@@ -342,8 +345,7 @@ static void write_seeds(const char *dir)
     struct snapio io;
     struct snap_dir d;
     int slot;
-    ms_init(&m, &io, 12);
-    store_load(&io, &d, &slot, err, sizeof(err));
+    fresh_store(&m, &io, 12, &d, &slot);
     save(&io, &d, &slot, "s1", n & 1, 0, 5 + n);
     char path[512];
     snprintf(path, sizeof(path), "%s/seed-%d", dir, n);
