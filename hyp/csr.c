@@ -196,7 +196,7 @@ void csr_virtual_insn(struct vcpu *v)
   // do not exist for this guest: illegal instruction (priv spec §2.1).
   inject_illegal(v, insn);
 #else
-  // Lab 1: decode the instruction (decode.c gives you struct sys_insn),
+  // Lab 1: decode the instruction (decode.h gives you struct sys_insn),
   // emulate the CSR accesses, SRET, WFI and SFENCE.VMA the trap policy
   // sends here, and turn everything else into an illegal-instruction
   // fault for the guest. Until then the VM stops here.

@@ -140,13 +140,9 @@ void diag_exit(struct vcpu *v, const char *pre)
     printf("%s  stval 0x%lx (%s)", pre, v->stval, sw);
     if (is_guest_page_fault(cause))
       printf(", htval 0x%lx (GPA 0x%lx)", v->htval, gpa);
-    else if (v->htval)
-      printf(", htval 0x%lx", v->htval);
     if (cause == EXC_LOAD_GUEST_PAGE_FAULT || cause == EXC_STORE_GUEST_PAGE_FAULT) {
       htinst_words(v->htinst, words, sizeof(words));
       printf(", htinst 0x%lx (%s)", v->htinst, words);
-    } else if (v->htinst) {
-      printf(", htinst 0x%lx", v->htinst);
     }
     printf("\n");
   }

@@ -65,6 +65,10 @@ static void dispatch(struct vcpu *v)
   case EXC_INST_GUEST_PAGE_FAULT:
   case EXC_LOAD_GUEST_PAGE_FAULT:
   case EXC_STORE_GUEST_PAGE_FAULT:
+    // Only a guest-page fault sets htval and htinst (§8.6.3); reading
+    // them for every exit would cost the commoner exits for nothing.
+    v->htval = csr_read(CSR_HTVAL);
+    v->htinst = csr_read(CSR_HTINST);
     stage2_fault(v);
     return;
   }
@@ -89,8 +93,6 @@ void exit_handle(struct context *ctx)
   struct vm *vm = v->vm;
   v->scause = csr_read(scause);
   v->stval = csr_read(stval);
-  v->htval = csr_read(CSR_HTVAL);
-  v->htinst = csr_read(CSR_HTINST);
   if (vm->trace)
     trace_before(v);
   dispatch(v);

@@ -7,6 +7,7 @@
 #include "kernel/defs.h"
 #include "kernel/context.h"
 #include "hyp/bootcfg.h"
+#include "hyp/decode.h"
 #include "hyp/virtio_blk.h"
 
 #define GUEST_RAM_BASE   0x80000000UL
@@ -90,7 +91,8 @@ enum vm_state { VM_RUNNING, VM_SHUTDOWN, VM_REBOOT, VM_STOPPED };
 struct vcpu {
   struct context ctx;      // first: vmentry.S saves and loads it
   struct vm *vm;
-  // The exit being handled (priv spec §8.6: scause, stval, htval, htinst).
+  // The exit being handled (priv spec §8.6: scause, stval; htval and
+  // htinst only for a guest-page fault, the one exit that sets them).
   u64 scause, stval, htval, htinst;
   u64 hvip;                // virtual interrupts we assert (VSSIP/VSTIP/VSEIP)
   u64 timer_deadline;      // guest time of the next VS timer, ~0 if none
@@ -187,7 +189,21 @@ void inject_exception(struct vcpu *v, u64 cause, u64 tval);
 void inject_illegal(struct vcpu *v, u32 insn);
 
 // insn.c: fetching the trapping instruction
-int  insn_fetch(u64 pc, u32 *insn);
+int  insn_fetch_halves(u64 pc, u32 *insn);
+
+// The instruction at guest virtual address pc (normally the vCPU's sepc):
+// one 32-bit read when that stays in pc's page (a compressed
+// instruction's neighbour comes along, harmlessly), else insn.c's slow
+// path. Inline because every CSR and MMIO exit runs it.
+static inline int insn_fetch(u64 pc, u32 *insn)
+{
+  u64 w;
+  if ((pc & (PGSIZE - 1)) <= PGSIZE - 4 && hlvx_wu(pc, &w) == 0) {
+    *insn = insn_length(w) == 2 ? (u16)w : (u32)w;
+    return 0;
+  }
+  return insn_fetch_halves(pc, insn);
+}
 
 // csr.c: virtual-instruction exits (CSRs, SRET, WFI, SFENCE.VMA)
 void csr_virtual_insn(struct vcpu *v);

@@ -143,3 +143,17 @@ def test_vstvec0(m):
                  r"^hv6:   hint: the guest has no trap handler \(vstvec = 0\)"):
         assert re.search(want, report, re.M), f"the stop report lacks /{want}/:\n{report}"
     out.expect(r"^hv6: exits: ")
+
+
+@points(5)
+def test_fetch_fault_recovers(m):
+    """An instruction fetch by hv6 that faults is the guest's business, not
+    a host crash: with exit tracing on, the trace of the last exit re-reads
+    the instruction at pc 0, where the guest jumped and where nothing is
+    mapped. That HLVX faults in the host; kernel/vmentry.S's host_trap must
+    resume hv6 (insn_fetch fails) instead of panicking or hanging."""
+    out = m.run_hv6("run=hostile,vstvec0", trace=True, timeout=30)
+    out.expect_not(NO_PANIC, "the host panicked")
+    out.expect(r"^hv6: vm stopped: .*vstvec")
+    out.expect(r"^hv6: trace: accessfault +pc 0x0  instruction guest-page fault, gpa 0x0 -> vm ends$")
+    out.expect(r"^hv6: exits: .*accessfault=1 ")
