@@ -115,31 +115,53 @@ region_end(void)
 }
 
 // The first touch of a fresh guest page is a G-stage demand fault under
-// hv6: per page, the first write to each of npages fresh pages minus a
-// second pass over them. The pages are one untouched 2 MiB region, which
-// hv6 backs at the first fault with one 2 MiB leaf (hyp/stage2.c): one
-// fault and 2 MiB zeroed for all 512 pages (with 4 KiB leaves, a fault and
-// a page zeroed per page).
-static void
-b_stage2(u64 npages)
+// hv6. The pages are the 512 of one untouched 2 MiB region, which hv6
+// backs at the first fault with one 2 MiB leaf (hyp/stage2.c), zeroing all
+// 2 MiB; with 4 KiB leaves it would be a fault and a page zeroed per page.
+// So the figure is per fault, not per page: a first write that costs over
+// FAULT_MIN instructions is a fault (a fault zeroes at least a 4 KiB page,
+// ~640 instructions, besides the exit; a store costs a few, and a host
+// timer exit landing in the loop a few hundred). The guest's own
+// interrupts are off meanwhile, so its tick handler is not in a store. Per fault: the first writes minus a second pass over the
+// same pages, minus what zeroing the pages costs (the target leaves the
+// zeroing out): one memset over them with lib/string.c's memset, the very
+// function hv6 zeroes fresh memory with, in one call as hv6 zeroes a
+// 2 MiB block.
+#define FAULT_MIN 1000
+
+static u64
+touch_pages(u64 base, u64 npages, u64 *nslow)
 {
-  u64 base = region_end() - 16 * MiB - 4 * MiB;
+  u64 all = 0;
+  *nslow = 0;
+  for (u64 i = 0; i < npages; i++) {
+    u64 t0 = rdinstret();
+    *(volatile u64 *)(base + i * PGSIZE) = i;
+    u64 d = rdinstret() - t0;
+    all += d;
+    if (d > FAULT_MIN)
+      (*nslow)++;
+  }
+  return all;
+}
+
+static void
+b_stage2(void)
+{
+  u64 npages = 512, base = region_end() - 16 * MiB - 4 * MiB, nfaults, nagain;
+  u64 sie = csr_read(sstatus) & SSTATUS_SIE;
+  csr_clear(sstatus, SSTATUS_SIE);
+  u64 t = touch_pages(base, npages, &nfaults);
+  u64 b = touch_pages(base, npages, &nagain);
   u64 t0 = rdinstret();
-  for (u64 i = 0; i < npages; i++)
-    *(volatile u64 *)(base + i * PGSIZE) = i;
-  u64 t = rdinstret() - t0;
-  t0 = rdinstret();
-  for (u64 i = 0; i < npages; i++)
-    *(volatile u64 *)(base + i * PGSIZE) = i;
-  u64 b = rdinstret() - t0;
-  report("stage2-fault", t, b, npages, "insn/page");
-  // What zeroing costs with lib/string.c's memset, the very code hv6
-  // zeroes fresh memory with, in one call over the run as hv6 zeroes a
-  // 2 MiB block: the harness subtracts it from the fault (the target is
-  // the fault's cost without the zeroing).
-  t0 = rdinstret();
   memset((void *)base, 0, npages * PGSIZE);
-  report("zero-page", rdinstret() - t0, 0, npages, "insn/page");
+  u64 z = rdinstret() - t0;
+  csr_set(sstatus, sie);
+  printf("bench: stage2-faults %lu faults\n", nfaults);
+  if (nfaults == 0)
+    return;           // natively: nothing to report
+  report("zero-fault", z, 0, nfaults, "insn/fault");
+  report("stage2-fault", t - z, b, nfaults, "insn/fault");
 }
 
 extern char u_ecall[];
@@ -398,10 +420,11 @@ bench(int argc, char **argv)
   b_csr(n);
   b_uart(n);
   if (exits) {
+    b_stage2();
     printf("bench: done\n");
     return 0;
   }
-  b_stage2(quick ? 16 : 512);
+  b_stage2();
 #if LAB >= 3
   b_timer();
 #endif

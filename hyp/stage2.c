@@ -215,10 +215,10 @@ static void *ram_populate_huge(struct vm *vm, u64 gpa)
   u8 *pa = kalloc_contig(HUGE / PGSIZE, HUGE);   // zeroed
   if (pa == 0)
     return 0;
-  if (stage2_map(vm, base, (u64)pa, HUGE, LEAF_PERM) < 0) {
-    kfree_contig(pa, HUGE / PGSIZE);
-    return 0;
-  }
+  // The leaf goes in the empty PTE the walk found: what stage2_map would
+  // do, without walking the tables again.
+  *pte = PA2PTE(pa) | LEAF_PERM | PTE_V;
+  stage2_flush(base);
   vm->pages += HUGE / PGSIZE;
   return pa + ROUNDDOWN(gpa - base, PGSIZE);
 }
@@ -403,11 +403,15 @@ void stage2_fault(struct vcpu *v)
     if (snapshot_dirty_fault(vm, gpa))
       return;                 // a write to a page write-protected for tracking
 #endif
+    if (populate(vm, gpa, 1) != 0)
+      return;                 // the common case: the guest's first touch
+    // Populating fails when the page is mapped already (stage2_map refuses
+    // a double map) or when the host has no memory: which was it?
     if (stage2_translate(vm, gpa) != 0) {
       vm_stop(vm, "guest-page fault at GPA 0x%lx, which is mapped in stage 2", gpa);
       vm_hint("a G-stage leaf needs V, U and the access's R/W/X (priv spec 8.5.1; "
               "the stage-2 line above shows it); if it has them, a missing HFENCE.GVMA?");
-    } else if (populate(vm, gpa, 1) == 0) {
+    } else {
       // A page and at most two tables: with 3 pages free, memory was not it.
       if (kalloc_free_pages() >= 3) {
         vm_stop(vm, "cannot back guest page 0x%lx: ram_populate failed with %ld host "

@@ -55,37 +55,32 @@ void *kalloc(void)
   return 0;
 }
 
-// Are pages [i, i+cnt) all free? Whole bitmap words where the run covers
-// them: a 2 MiB run (stage2.c's huge guest pages) is 8 word compares.
+// Are pages [i, i+cnt) all free? A run of whole bitmap words (a 2 MiB
+// run for stage2.c's huge guest pages is 8) is checked a word at a time.
 static int run_free(u64 i, u64 cnt)
 {
-  u64 end = i + cnt;
-  while (i < end) {
-    if (i % 64 == 0 && end - i >= 64) {
-      if (bitmap[i / 64])
+  if (i % 64 == 0 && cnt % 64 == 0) {
+    for (u64 w = i / 64; w < (i + cnt) / 64; w++)
+      if (bitmap[w])
         return 0;
-      i += 64;
-    } else if (used(i)) {
-      return 0;
-    } else {
-      i++;
-    }
+    return 1;
   }
+  for (u64 k = i; k < i + cnt; k++)
+    if (used(k))
+      return 0;
   return 1;
 }
 
-// Mark pages [i, i+cnt) used, whole words where the run covers them.
+// Mark pages [i, i+cnt) used, a word at a time for a run of whole words.
 static void mark_run(u64 i, u64 cnt)
 {
-  u64 end = i + cnt;
-  while (i < end) {
-    if (i % 64 == 0 && end - i >= 64) {
-      bitmap[i / 64] = ~0UL;
-      i += 64;
-    } else {
-      mark(i++);
-    }
+  if (i % 64 == 0 && cnt % 64 == 0) {
+    for (u64 w = i / 64; w < (i + cnt) / 64; w++)
+      bitmap[w] = ~0UL;
+    return;
   }
+  for (u64 k = i; k < i + cnt; k++)
+    mark(k);
 }
 
 // Next fit of cnt pages whose address is a multiple of align: the search

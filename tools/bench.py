@@ -205,17 +205,17 @@ def lab_conf():
 
 # ---- exit.timer-inject (guest-os/bench.c b_timer, from the icount runs) ----
 
-def stage2_figure(fault, zero, native):
-    """The demand fault per fresh page without zeroing: the guest times the
-    same memset (lib/string.c) on the same pages, in the same run. hv6 backs
-    the untouched 2 MiB region with one 2 MiB leaf: one fault per 512 pages."""
+def stage2_figure(fault, zero, nfaults):
+    """The demand fault without its zeroing, per fault: the guest counts the
+    faults among its first writes to 512 fresh pages and times the same
+    memset (lib/string.c) over them, in the same run (guest-os/bench.c)."""
     if fault is None or zero is None:
-        return na("stage2-fault or zero-page not reported by the guest", "<= 600")
-    val = round(fault - zero, 2)
-    return fig(val, "insn", "<= 600", val <= 600,
-               f"per fresh page, one 2 MiB fault per 512 pages; excludes zeroing: "
-               f"{fault} in all, minus {zero} for memset (2 MiB in one call, per page); "
-               f"native {native}")
+        return na("stage2-fault or zero-fault not reported by the guest", "<= 600")
+    n = int(nfaults) if nfaults is not None else "?"
+    leaf = "one 2 MiB leaf" if n == 1 else f"{n} faults"
+    return fig(fault, "insn", "<= 600", fault <= 600,
+               f"per fault, zeroing excluded ({leaf} for 512 fresh pages; "
+               f"the zeroing, {zero} per fault, is measured apart)")
 
 
 def timer_figures(ic):
@@ -489,7 +489,7 @@ def main():
     res["exit.csr-read.trap-all"] = exitfig("csr-read", "hv6-all", 200)
     res["exit.uart-read"] = exitfig("uart-read", "hv6-min", 300)
     res["exit.stage2-fault"] = stage2_figure(v("hv6-min", "stage2-fault"),
-                                             v("hv6-min", "zero-page"), v("native", "stage2-fault"))
+                                             v("hv6-min", "zero-fault"), v("hv6-min", "stage2-faults"))
     res.update(timer_figures(ic))
     for key, cfg in (("trap-min", "hv6-min"), ("trap-all", "hv6-all"), ("sstc", "hv6-sstc")):
         e = ic[cfg].get("exits")
