@@ -36,6 +36,13 @@ static const struct bootcfg *bootcfg_check(void)
     printf("hv6: GUEST_MEM must be a multiple of 2 MiB from 4 MiB to 4 GiB\n");
     return 0;
   }
+  // The strings go to the guest's DT and to the snapshot code as C strings.
+  if (strnlen(cfg->bootargs, sizeof(cfg->bootargs)) == sizeof(cfg->bootargs) ||
+      strnlen(cfg->restore, sizeof(cfg->restore)) == sizeof(cfg->restore) ||
+      strnlen(cfg->disk_id, sizeof(cfg->disk_id)) == sizeof(cfg->disk_id)) {
+    printf("hv6: boot configuration string without its NUL (bootargs, restore or disk id)\n");
+    return 0;
+  }
   return cfg;
 }
 

@@ -4,7 +4,11 @@
 # the architectural answer (compared with the native run where the two
 # machines are comparable), and a VM that has to stop stops with one
 # clean `hv6: vm stopped: ...` line.
+import os
 import re
+import struct
+import subprocess
+import zlib
 
 from grader import points
 
@@ -157,3 +161,54 @@ def test_fetch_fault_recovers(m):
     out.expect(r"^hv6: vm stopped: .*vstvec")
     out.expect(r"^hv6: trace: accessfault +pc 0x0  instruction guest-page fault, gpa 0x0 -> vm ends$")
     out.expect(r"^hv6: exits: .*accessfault=1 ")
+
+
+HDR_SIZE = 432       # struct bootcfg (hyp/bootcfg.h); hdr_crc32 at byte 44
+
+
+def _boot_with(m, patch):
+    """Boot hv6 from a bootcfg image that patch(data) corrupted after
+    tools/mkbootcfg.py wrote it (mkbootcfg itself refuses bad input, so
+    this is the only way to reach hv6's own checks in hyp/vm.c)."""
+    argv = m.argv("hv6", disk=False, snapstore=False)
+    cfg = os.path.join(m.dir, "bootcfg.img")
+    with open(cfg, "rb") as f:
+        data = bytearray(f.read())
+    patch(data)
+    with open(cfg, "wb") as f:
+        f.write(data)
+    p = subprocess.run(argv, cwd=m.dir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=30 * m.scale)
+    return p.stdout.decode("latin-1")
+
+
+def _fix_crc(data):
+    data[44:48] = bytes(4)
+    data[44:48] = struct.pack("<I", zlib.crc32(bytes(data[:HDR_SIZE])))
+
+
+@points(5)
+def test_bad_bootcfg(m):
+    """A corrupt boot configuration (bad input on hv6's command line) gets
+    one clear line from hyp/vm.c and a clean power-off: a flipped header
+    byte, a flipped image byte, a GUEST_MEM out of range, a bootargs string
+    without its NUL (hv6 hands it to the guest's DT as a C string)."""
+    def header_byte(d):
+        d[20] ^= 1
+    def image_byte(d):
+        d[4096 + 100] ^= 1
+    def small_mem(d):
+        d[32:40] = struct.pack("<Q", 3 << 20)
+        _fix_crc(d)
+    def no_nul(d):
+        d[48:48 + 256] = b"x" * 256
+        _fix_crc(d)
+    cases = [(header_byte, "boot configuration is corrupt"),
+             (image_byte, "guest image is missing or corrupt"),
+             (small_mem, "GUEST_MEM must be a multiple of 2 MiB"),
+             (no_nul, "boot configuration string without its NUL")]
+    for patch, want in cases:
+        out = _boot_with(m, patch)
+        assert "hv6: panic" not in out, out[-2000:]
+        assert "hv6: " + want in out, f"{patch.__name__}: expected `hv6: {want}`:\n{out[-2000:]}"
+        assert "hv6-guest" not in out, f"{patch.__name__}: the guest booted:\n{out[-2000:]}"
