@@ -170,26 +170,35 @@ vcpu_leave:
 # A trap taken by host code. One kind is expected: a fault of the HLVX in
 # hlvx_hu/hlvx_wu below (the guest's page tables may say anything); it
 # resumes at hlvx_fault, which returns -1. Any other is a hypervisor bug:
-# put a0 back and report it (kernel/trap.c), on the host stack we were
-# using. Checking here, on the rare path, rather than pointing stvec at a
-# landing pad around each HLVX keeps every instruction fetch of an exit
-# six instructions shorter. t0 is spilled below sp: the psABI gives no
-# red zone, so nothing lives there.
+# report it (kernel/trap.c), on the host stack we were using. Checking
+# here, on the rare path, rather than pointing stvec at a landing pad
+# around each HLVX keeps every instruction fetch of an exit six
+# instructions shorter. sscratch goes back to 0 first, so that a trap in
+# here is a host trap too; t0 and t1 are spilled below sp (the psABI has
+# no red zone: nothing lives there).
 host_trap:
+        csrrw   a0, sscratch, zero
         sd      t0, -8(sp)
-        csrr    a0, sepc
-        la      t0, hlvx_hu_insn
-        beq     a0, t0, 1f
-        la      t0, hlvx_wu_insn
-        beq     a0, t0, 1f
+        sd      t1, -16(sp)
+        csrr    t0, sepc
+        la      t1, hlvx_hu_insn
+        beq     t0, t1, 1f
+        la      t1, hlvx_wu_insn
+        beq     t0, t1, 1f
         ld      t0, -8(sp)
-        csrrw   a0, sscratch, zero      # a0 back, sscratch 0 again
+        ld      t1, -16(sp)
         j       kerneltrap
 1:      la      t0, hlvx_fault
         csrw    sepc, t0
+        # Back to HS-mode: sstatus.SPP = 1 (the trap came from S), and
+        # hstatus.SPV = 0 as a trap from V = 0 should leave it (priv spec
+        # §8.2.3) -- QEMU 7.2 leaves the guest exit's SPV = 1 there after
+        # some host traps, and sret would then enter the guest.
+        li      t0, 1 << 7      # HSTATUS_SPV (kernel/riscv.h)
+        csrc    hstatus, t0
         ld      t0, -8(sp)
-        csrrw   a0, sscratch, zero
-        sret                    # to HS-mode (SPP = 1, SPV = 0), SIE stays 0
+        ld      t1, -16(sp)
+        sret                    # SIE stays 0 (SPIE was 0)
 
 # Read an instruction halfword or word from guest virtual memory (priv
 # spec §8.5: HLVX translates through both stages with execute permission,
