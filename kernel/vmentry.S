@@ -188,17 +188,11 @@ host_trap:
         ld      t0, -8(sp)
         ld      t1, -16(sp)
         j       kerneltrap
-1:      la      t0, hlvx_fault
-        csrw    sepc, t0
-        # Back to HS-mode: sstatus.SPP = 1 (the trap came from S), and
-        # hstatus.SPV = 0 as a trap from V = 0 should leave it (priv spec
-        # §8.2.3) -- QEMU 7.2 leaves the guest exit's SPV = 1 there after
-        # some host traps, and sret would then enter the guest.
-        li      t0, 1 << 7      # HSTATUS_SPV (kernel/riscv.h)
-        csrc    hstatus, t0
-        ld      t0, -8(sp)
+        # An HLVX fault: no sret needed, the trap stayed in HS-mode and
+        # only set SIE = 0, which the host keeps anyway.
+1:      ld      t0, -8(sp)
         ld      t1, -16(sp)
-        sret                    # SIE stays 0 (SPIE was 0)
+        j       hlvx_fault
 
 # Read an instruction halfword or word from guest virtual memory (priv
 # spec §8.5: HLVX translates through both stages with execute permission,
