@@ -229,7 +229,8 @@ class Machine:
 
     # -- command lines --------------------------------------------------
     def argv(self, mode, trap="min", sstc=0, guest=None, disk=True, snapstore=True, mem="128M",
-             bootargs="", restore="", monitor=False, trace=False, icount=False, extra=""):
+             bootargs="", restore="", monitor=False, trace=False, no_htval=False, icount=False,
+             extra=""):
         build(trap, sstc)
         if disk is True:
             disk = self.disk()
@@ -237,7 +238,8 @@ class Machine:
             snapstore = self.snapstore()
         o = qemu_run.Options(trap=trap, sstc=int(sstc), guest=guest, disk=disk or "",
                              snapstore=snapstore or "", mem=mem, bootargs=bootargs, restore=restore,
-                             monitor=monitor, trace=trace, icount=icount, extra=extra,
+                             monitor=monitor, trace=trace, no_htval=no_htval, icount=icount,
+                             extra=extra,
                              bootcfg=os.path.join(self.dir, "bootcfg.img"))
         try:
             return qemu_run.command(mode, o)
@@ -299,7 +301,8 @@ class Machine:
         require identical `<test>: ` result lines; return (native, hv6) Outputs."""
         bootargs = bootargs or f"run={test}"
         hkw = dict(kw)
-        nkw = {k: v for k, v in kw.items() if k not in ("trap", "sstc", "snapstore", "restore", "monitor", "trace")}
+        nkw = {k: v for k, v in kw.items() if k not in ("trap", "sstc", "snapstore", "restore", "monitor", "trace",
+                                                      "no_htval")}
         nat = self.run_native(bootargs, disk=self.disk("disk-native.img", fresh=True), **nkw)
         hv = self.run_hv6(bootargs, disk=self.disk("disk-hv6.img", fresh=True), **hkw)
         a, b = nat.results(test), hv.results(test)

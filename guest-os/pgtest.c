@@ -8,6 +8,8 @@
 //  - 8 MiB of fresh pages written and read back (demand paging under hv6);
 //  - accesses to physical addresses where QEMU's virt board has nothing:
 //    access faults (causes 1/5/7), which hv6 must reproduce;
+//  - untouched RAM and the UART through a page mapped away from the
+//    identity map (under hv6 the fault's GPA is then not its address);
 //  - the ns16550a UART's registers behave like the real device.
 #include "guest-os/defs.h"
 #include "guest-os/uart.h"
@@ -156,6 +158,35 @@ test_holes(void)
   }
 }
 
+// RAM nothing has touched yet and the UART, each reached through VA_DEV
+// rather than the identity map. Under hv6 either access is a G-stage
+// fault whose guest physical address differs from its virtual one: hv6
+// takes it from htval, or, on a hart that leaves htval 0, from its own
+// walk of these page tables (hyp/vswalk.c).
+static void
+test_remap(void)
+{
+  // The last page below the device tree, or of RAM: the allocator, which
+  // hands out pages upwards from the image, has not reached it.
+  u64 top = plat.mem_base + plat.mem_size;
+  if (plat.fdt_base >= plat.mem_base && plat.fdt_base < top)
+    top = plat.fdt_base;
+  u64 pa = (top & ~(PGSIZE - 1)) - PGSIZE;
+  vm_map_page(VA_DEV, pa, 0, PTE_R | PTE_W);
+  *(volatile u64 *)(VA_DEV + 8) = 0x0123456789abcdefUL;
+  u64 back = *(volatile u64 *)(pa + 8);
+  vm_unmap_page(VA_DEV, 0);
+  t_check(back == 0x0123456789abcdefUL, "fresh RAM written through a remapped page, "
+          "read through the identity map: 0x%lx", back);
+  if (!uart_present())
+    return;
+  vm_map_page(VA_DEV, plat.uart.base, 0, PTE_R | PTE_W);
+  u8 lsr = *(volatile u8 *)(VA_DEV + UART_LSR);
+  vm_unmap_page(VA_DEV, 0);
+  t_check(lsr & UART_LSR_THRE, "uart LSR through a remapped page: THRE %s",
+          lsr & UART_LSR_THRE ? "set" : "clear");
+}
+
 // The UART registers that Linux's and U-Boot's 8250 drivers rely on.
 // The console also uses this UART (through SBI), so nothing is printed
 // until every register is restored.
@@ -206,6 +237,7 @@ pgtest(int argc, char **argv)
   test_alias();
   test_touch();
   test_holes();
+  test_remap();
   test_uart();
   return t_done();
 }

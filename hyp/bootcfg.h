@@ -16,6 +16,8 @@
 
 #define BOOTCFG_F_MONITOR 0x1 // start in the hypervisor monitor
 #define BOOTCFG_F_TRACE   0x2 // start with exit tracing on
+#define BOOTCFG_F_NO_HTVAL 0x4 // ignore htval, as on a hart that writes 0
+                              // there (tests hyp/vswalk.c)
 
 struct bootcfg {
   char magic[8];          // BOOTCFG_MAGIC

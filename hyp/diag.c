@@ -134,7 +134,7 @@ void diag_exit(struct vcpu *v, const char *pre)
     printf("\n");
   }
 
-  u64 gpa = v->htval << 2 | (v->stval & 3);
+  u64 gpa = v->gpa;
   const char *sw = stval_words(cause, v->stval, hstatus);
   if (sw) {
     printf("%s  stval 0x%lx (%s)", pre, v->stval, sw);

@@ -94,6 +94,7 @@ struct vcpu {
   // The exit being handled (priv spec §8.6: scause, stval; htval and
   // htinst only for a guest-page fault, the one exit that sets them).
   u64 scause, stval, htval, htinst;
+  u64 gpa;                 // a guest-page fault's GPA, as stage2_fault found it
   u64 hvip;                // virtual interrupts we assert (VSSIP/VSTIP/VSEIP)
   u64 timer_deadline;      // guest time of the next VS timer, ~0 if none
   int hsm_state;           // SBI HSM state of this hart
@@ -110,6 +111,7 @@ struct vm {
   u64 fdt_gpa;             // where the generated device tree is
   enum vm_state state;
   int trace;               // print one line per exit
+  int no_htval;            // act as a hart that writes htval = 0 (tests)
   u64 exits[EXIT_NR];
   const struct mmio_dev *mmio[MMIO_MAX];
   int nmmio;
@@ -224,6 +226,9 @@ void stage2_each_leaf(struct vm *vm, stage2_leaf_fn fn, void *arg);
 u64 *stage2_leaf(struct vm *vm, u64 gpa, int *level);   // leaf PTE, or 0
 int  stage2_split(struct vm *vm, u64 gpa);   // 2M leaf -> 512 4K leaves; -1 if not
 void stage2_fault(struct vcpu *v);
+
+// vswalk.c: a guest-page fault's GPA when the hart left htval 0
+u64  vswalk_fault_gpa(struct vcpu *v);
 
 // mmio.c
 void mmio_register(struct vm *vm, const struct mmio_dev *dev);

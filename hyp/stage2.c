@@ -397,6 +397,9 @@ void stage2_fault(struct vcpu *v)
 {
   struct vm *vm = v->vm;
   u64 gpa = (v->htval << 2) | (v->stval & 3);
+  if (v->htval == 0)          // a hart may write 0 there (§8.6.3)
+    gpa = vswalk_fault_gpa(v);
+  v->gpa = gpa;               // for the stop report and the trace
   if (gmem_is_ram(vm, gpa, 1)) {
     vm->exits[EXIT_RAMFAULT]++;
 #if LAB >= 5 && !defined(HOST_TEST)   // the unit tests link stage2.c alone

@@ -60,7 +60,7 @@ void trace_after(struct vcpu *v)
     if (v->scause == EXC_ECALL_VS)
       printf(", a7 0x%lx a6 %ld -> a0 %ld", SBI_ARG(v, 7), SBI_ARG(v, 6), SBI_ARG(v, 0));
     else if (v->scause >= EXC_INST_GUEST_PAGE_FAULT && v->scause != EXC_VIRTUAL_INST)
-      printf(", gpa 0x%lx", v->htval << 2 | (v->stval & 3));
+      printf(", gpa 0x%lx", v->gpa);
   }
   if (vm->state != VM_RUNNING)
     printf(" -> vm ends\n");

@@ -76,6 +76,7 @@ void vcpu_run(struct vcpu *v)
   struct vm *vm = v->vm;
   vm->state = VM_RUNNING;
   vm->trace = vm->cfg && (vm->cfg->flags & BOOTCFG_F_TRACE);
+  vm->no_htval = vm->cfg && (vm->cfg->flags & BOOTCFG_F_NO_HTVAL);
   if (vm->cfg && (vm->cfg->flags & BOOTCFG_F_MONITOR))
     monitor_run(vm, "boot");
   if (vm->state == VM_RUNNING)

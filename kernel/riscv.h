@@ -130,7 +130,10 @@ typedef int32_t  i32;
 #define SCAUSE_INTR     (1UL << 63)
 
 // ---- satp / hgatp (§4.1.11, §8.2.10) ----
+#define SATP_MODE_SHIFT 60
+#define SATP_MODE_BARE  0UL
 #define SATP_MODE_SV39  (8UL << 60)
+#define SATP_PPN_MASK   ((1UL << 44) - 1)
 #define HGATP_MODE_SV39X4 (8UL << 60)
 #define HGATP_VMID_SHIFT 44
 #define HGATP_VMID_MASK (0x3fffUL << HGATP_VMID_SHIFT)

@@ -6,7 +6,7 @@
 // max_contig makes the host fragmented (no run longer than that), which
 // is how the 4 KiB demand-paging path is tested even where the reference
 // solution would back a fault with a 2 MiB leaf.
-// SOURCES: hyp/stage2.c hyp/gmem.c
+// SOURCES: hyp/stage2.c hyp/gmem.c hyp/vswalk.c tests/fake_host.c
 // LAB: 2
 #include "hyp/hyp.h"
 #include "tests/check.h"
@@ -424,6 +424,57 @@ static void test_huge_pages(void)
 }
 #endif
 
+// A hart may write htval = 0 on a guest-page fault (priv spec §8.6.3):
+// stage2_fault then takes the GPA from hyp/vswalk.c's walk of the guest's
+// own Sv39 tables (here in guest RAM: root, L1, L0 at GPA T, T+4K, T+8K).
+static void fault_no_htval(struct vm *vm, u64 gva)
+{
+  vm->vcpu.scause = EXC_LOAD_GUEST_PAGE_FAULT;
+  vm->vcpu.htval = 0;
+  vm->vcpu.stval = gva;
+  vm->vcpu.htinst = 0;
+  stage2_fault(&vm->vcpu);
+}
+
+static void test_htval_zero(void)
+{
+  struct vm vm;
+  vm_new(&vm, 128UL << 20);
+  u64 t = 0x80100000UL;
+  u64 *root = gmem_page(&vm, t), *l1 = gmem_page(&vm, t + K4), *l0 = gmem_page(&vm, t + 2 * K4);
+  CHECK(root && l1 && l0, "guest page-table pages");
+  u64 leaf = PTE_R | PTE_W | PTE_A | PTE_D | PTE_V;
+  root[1] = PA2PTE(t + K4) | PTE_V;                   // VA 0x40000000: L1
+  l1[1] = PA2PTE(t + 2 * K4) | PTE_V;                 // VA 0x40200000: L0
+  l0[1] = PA2PTE(0x80405000UL) | leaf;                // VA 0x40201000: 4 KiB page
+  l1[2] = PA2PTE(0x80600000UL) | leaf;                // VA 0x40400000: 2 MiB page
+  root[2] = PA2PTE(0x80800000UL) | PTE_V;             // VA 0x80000000: L1 never touched
+  root[3] = PA2PTE(0x10000000UL) | PTE_V;             // VA 0xc0000000: L1 in the UART
+  fake_csr_write("0x280", SATP_MODE_SV39 | (t >> PGSHIFT));   // vsatp
+
+  fault_no_htval(&vm, 0x40201123UL);
+  CHECK(vm.vcpu.gpa == 0x80405123UL, "4 KiB page: gpa 0x%lx", (unsigned long)vm.vcpu.gpa);
+  int level;
+  CHECK(walk(&vm, 0x80405000UL, &level) != 0, "the GPA the walk found was populated");
+  fault_no_htval(&vm, 0x40512345UL);
+  CHECK(vm.vcpu.gpa == 0x80712345UL, "2 MiB page: gpa 0x%lx", (unsigned long)vm.vcpu.gpa);
+  // The hart's own walk faulted reading a PTE: that PTE's GPA (L1 index 3).
+  fault_no_htval(&vm, 0x80600000UL);
+  CHECK(vm.vcpu.gpa == 0x80800000UL + 3 * 8, "PTE read in unbacked RAM: gpa 0x%lx",
+        (unsigned long)vm.vcpu.gpa);
+  mmio_calls = 0;
+  fault_no_htval(&vm, 0xc0000000UL);
+  CHECK(mmio_calls == 1 && last_mmio_gpa == 0x10000000UL,
+        "PTE read in a device window goes to the MMIO path at 0x%lx", (unsigned long)last_mmio_gpa);
+  fault_no_htval(&vm, 0x100000000UL);                 // root[4] invalid
+  CHECK(vm.vcpu.gpa == ~0UL && mmio_calls == 2, "no translation: gpa 0x%lx",
+        (unsigned long)vm.vcpu.gpa);
+  fake_csr_write("0x280", 0);                         // Bare: GPA = GVA
+  fault_no_htval(&vm, 0x80a00010UL);
+  CHECK(vm.vcpu.gpa == 0x80a00010UL, "vsatp Bare: gpa 0x%lx", (unsigned long)vm.vcpu.gpa);
+  stage2_destroy(&vm);
+}
+
 int main(void)
 {
   test_root_and_hgatp();
@@ -432,6 +483,7 @@ int main(void)
   test_demand_paging();
   test_out_of_memory();
   test_refault_mapped();
+  test_htval_zero();
 #if SOL >= 2
   test_huge_pages();
 #endif

@@ -17,7 +17,7 @@
 # checks it) with the hdr_crc32 field zero; the rest of the 4096 bytes is 0; image_crc32 is zlib.crc32 over the image bytes.
 #
 # usage: mkbootcfg.py -o OUT [--mem 128M] [--bootargs S] [--restore NAME]
-#                     [--disk-id ID] [--monitor] [--trace] GUEST_IMAGE
+#                     [--disk-id ID] [--monitor] [--trace] [--no-htval] GUEST_IMAGE
 import argparse
 import struct
 import sys
@@ -28,7 +28,7 @@ BOOTCFG_VERSION = 1
 BOOTCFG_HDR_SIZE = 4096
 BOOTCFG_MAX = 64 << 20
 IMAGE_RAW, IMAGE_ELF = 0, 1
-F_MONITOR, F_TRACE = 0x1, 0x2
+F_MONITOR, F_TRACE, F_NO_HTVAL = 0x1, 0x2, 0x4
 
 GUEST_RAM_BASE = 0x80000000
 RAW_LOAD_ADDR = 0x80200000
@@ -157,10 +157,13 @@ def main(argv=None):
     ap.add_argument("--disk-id", default="")
     ap.add_argument("--monitor", action="store_true", help="start in the hypervisor monitor")
     ap.add_argument("--trace", action="store_true", help="start with exit tracing on")
+    ap.add_argument("--no-htval", action="store_true",
+                    help="hv6 ignores htval, as on a hart that writes 0 there")
     a = ap.parse_args(argv)
     try:
         out = build(a.image, parse_size(a.mem), a.bootargs, a.restore, a.disk_id,
-                    (F_MONITOR if a.monitor else 0) | (F_TRACE if a.trace else 0))
+                    (F_MONITOR if a.monitor else 0) | (F_TRACE if a.trace else 0) |
+                    (F_NO_HTVAL if a.no_htval else 0))
     except BadImage as e:
         print(f"mkbootcfg: refusing guest image: {e}", file=sys.stderr)
         return 1

@@ -54,6 +54,7 @@ class Options:
         self.restore = ""
         self.monitor = False
         self.trace = False
+        self.no_htval = False        # hv6 acts as on a hart that writes htval = 0
         self.icount = False
         self.gdb = None
         self.extra = ""
@@ -163,7 +164,8 @@ def command(mode, o=None):
         cfg = _p(o, o.bootcfg or "build/bootcfg.img")
         os.makedirs(os.path.dirname(cfg), exist_ok=True)
         disk_id = f"{os.path.basename(disk)}:{os.path.getsize(disk)}"[-63:] if disk else ""
-        flags = (mkbootcfg.F_MONITOR if o.monitor else 0) | (mkbootcfg.F_TRACE if o.trace else 0)
+        flags = ((mkbootcfg.F_MONITOR if o.monitor else 0) | (mkbootcfg.F_TRACE if o.trace else 0) |
+                 (mkbootcfg.F_NO_HTVAL if o.no_htval else 0))
         try:
             data = mkbootcfg.build(guest, mem, o.bootargs, o.restore or "", disk_id, flags)
         except mkbootcfg.BadImage as e:
@@ -204,6 +206,8 @@ def main(argv=None):
     ap.add_argument("--restore", default="", help="restore snapshot NAME instead of booting")
     ap.add_argument("--monitor", action="store_true", help="start in the hv6 monitor")
     ap.add_argument("--trace", action="store_true", help="start with exit tracing on")
+    ap.add_argument("--no-htval", action="store_true",
+                    help="hv6 ignores htval, as on a hart that writes 0 there (tests hyp/vswalk.c)")
     ap.add_argument("--icount", action="store_true", help="deterministic -icount shift=0")
     ap.add_argument("--gdb", metavar="PORT", help="wait for gdb on tcp::PORT")
     ap.add_argument("--extra", default="", help="extra QEMU flags (QEMUEXTRA)")
@@ -213,7 +217,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     o = Options(trap=a.trap, sstc=int(a.sstc), guest=a.guest, disk=a.disk, snapstore=a.snapstore,
                 mem=a.mem, bootargs=a.bootargs, restore=a.restore, monitor=a.monitor,
-                trace=a.trace, icount=a.icount, gdb=a.gdb, extra=a.extra, log=a.log,
+                trace=a.trace, no_htval=a.no_htval, icount=a.icount, gdb=a.gdb, extra=a.extra, log=a.log,
                 bootcfg=a.bootcfg)
     try:
         cmd = command(a.mode, o)

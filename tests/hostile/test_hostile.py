@@ -37,6 +37,19 @@ def test_wild_min(m):
     done(hv, "wild")
 
 
+@points(10)
+def test_no_htval(m):
+    """A hart may write htval = 0 on a guest-page fault (priv spec 8.6.3);
+    hv6 then finds the GPA by walking the guest's page tables itself
+    (hyp/vswalk.c). With hv6 told to ignore htval, the paging self-test and
+    the wild accesses (page tables pointing anywhere) still match native."""
+    _, hv = m.compare("pgtest", no_htval=True, timeout=60)
+    alive(hv)
+    _, hv = m.compare("hostile", bootargs="run=hostile,wild,1000,3", no_htval=True, timeout=60)
+    alive(hv)
+    done(hv, "wild")
+
+
 @points(5)
 def test_wild_all(m):
     """The same under TRAP=all."""
