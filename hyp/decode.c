@@ -60,12 +60,6 @@ int decode_system(u32 insn, struct sys_insn *s)
 #endif
 }
 
-// Sign-extend the low bits of x.
-static u64 sext(u64 x, int bits)
-{
-  return (u64)((i64)(x << (64 - bits)) >> (64 - bits));
-}
-
 static int decode_mem32(u32 insn, struct mem_insn *m)
 {
   u32 opc = insn & 0x7f, funct3 = (insn >> 12) & 7;
@@ -130,13 +124,4 @@ int decode_mem(u32 insn, struct mem_insn *m)
   case 4: return decode_mem32(insn, m);
   }
   return -1;
-}
-
-// Value a load of width bytes puts in rd.
-u64 mem_load_value(const struct mem_insn *m, u64 raw)
-{
-  if (m->width == 8)
-    return raw;
-  raw &= (1UL << (8 * m->width)) - 1;
-  return m->sign ? sext(raw, 8 * m->width) : raw;
 }
