@@ -117,11 +117,11 @@ static int decode_mem16(u32 insn, struct mem_insn *m)
   return -1;
 }
 
+// (decode_mem32 compares the whole 7-bit opcode, so it also turns away
+// the 48-bit and longer encodings, whose low bits are 11111.)
 int decode_mem(u32 insn, struct mem_insn *m)
 {
-  switch (insn_length(insn & 0xffff)) {
-  case 2: return decode_mem16(insn & 0xffff, m);
-  case 4: return decode_mem32(insn, m);
-  }
-  return -1;
+  if (insn_length(insn & 0xffff) == 2)
+    return decode_mem16(insn & 0xffff, m);
+  return decode_mem32(insn, m);
 }

@@ -34,11 +34,12 @@
 #define S_CONTEXT       1
 
 static int bit(const u32 *w, u32 i) { return (w[i / 32] >> (i % 32)) & 1; }
-// inline, as bit(): vplic_set_level then needs no stack frame (below).
-static inline void setbit(u32 *w, u32 i, int on)
+static void setbit(u32 *w, u32 i, int on)
 {
-  u32 m = 1U << (i % 32);
-  w[i / 32] = on ? w[i / 32] | m : w[i / 32] & ~m;
+  if (on)
+    w[i / 32] |= 1U << (i % 32);
+  else
+    w[i / 32] &= ~(1U << (i % 32));
 }
 
 // Bits of the last word beyond VPLIC_NDEV, and source 0, do not exist.
@@ -92,13 +93,13 @@ static void gateway(struct vplic *p, u32 irq)
   setbit(p->pending, irq, bit(p->level, irq));
 }
 
-// The UART calls this after every register access, nearly always with
-// the level its line already has: that case returns before any work.
 void vplic_set_level(struct vm *vm, u32 irq, int level)
 {
   struct vplic *p = &vm->vplic;
-  if (irq == 0 || irq > VPLIC_NDEV || bit(p->level, irq) == (level != 0))
-    return;                       // no such line, or no edge: nothing can change
+  if (irq == 0 || irq > VPLIC_NDEV)
+    return;
+  if (bit(p->level, irq) == (level != 0))
+    return;                       // no edge: nothing can change
   setbit(p->level, irq, level != 0);
   gateway(p, irq);
   update(vm);
