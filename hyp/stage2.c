@@ -427,9 +427,10 @@ static __attribute__((noinline)) void ram_fault(struct vm *vm, u64 gpa)
 // shifted right by 2, and stval's low 2 bits complete it (§8.6.3).
 void stage2_fault(struct vcpu *v)
 {
+  struct vm *vm = v->vm;
   u64 gpa = (v->htval << 2) | (v->stval & 3);
-  if (gmem_is_ram(v->vm, gpa, 1))
-    ram_fault(v->vm, gpa);
+  if (gmem_is_ram(vm, gpa, 1))
+    ram_fault(vm, gpa);
   else
     mmio_fault(v, gpa);         // a device's window, or nothing
 }
