@@ -95,7 +95,8 @@ static __attribute__((noinline)) void rx_fill(struct vm *vm)
 }
 
 // Move host console input into the FIFO (not in loopback mode, where the
-// receiver hears only the transmitter).
+// receiver hears only the transmitter). Every RBR and LSR read asks, and
+// nearly always console_ready() answers "nothing" at once.
 void vuart_poll(struct vm *vm)
 {
   if (!(vm->vuart.mcr & MCR_LOOP) && console_ready())
@@ -116,6 +117,7 @@ static u8 pending_id(struct vuart *u)
   return IIR_NONE;
 }
 
+// What IIR reads: that, and whether the FIFOs are on.
 static u8 vuart_iir(struct vuart *u)
 {
   return pending_id(u) | ((u->fcr & FCR_ENABLE) ? IIR_FIFO : 0);
@@ -136,6 +138,8 @@ static u8 vuart_msr(struct vuart *u)
          ((u->mcr & 0x04) ? MSR_RI : 0) | ((u->mcr & 0x08) ? MSR_DCD : 0);
 }
 
+// (inline: a guest's one-byte read, read_byte below, then runs in one
+// stack frame)
 static inline u8 reg_read(struct vm *vm, u64 off)
 {
   struct vuart *u = &vm->vuart;
