@@ -6,12 +6,6 @@
 #define OPC_LOAD   0x03
 #define OPC_STORE  0x23
 
-// Sign-extend the low bits of x.
-static u64 sext(u64 x, int bits)
-{
-  return (u64)((i64)(x << (64 - bits)) >> (64 - bits));
-}
-
 static int decode_mem32(u32 insn, struct mem_insn *m)
 {
   u32 opc = insn & 0x7f, funct3 = (insn >> 12) & 7;
@@ -69,20 +63,11 @@ static int decode_mem16(u32 insn, struct mem_insn *m)
   return -1;
 }
 
+// (decode_mem32 compares the whole 7-bit opcode, so it also turns away
+// the 48-bit and longer encodings, whose low bits are 11111.)
 int decode_mem(u32 insn, struct mem_insn *m)
 {
-  switch (insn_length(insn & 0xffff)) {
-  case 2: return decode_mem16(insn & 0xffff, m);
-  case 4: return decode_mem32(insn, m);
-  }
-  return -1;
-}
-
-// Value a load of width bytes puts in rd.
-u64 mem_load_value(const struct mem_insn *m, u64 raw)
-{
-  if (m->width == 8)
-    return raw;
-  raw &= (1UL << (8 * m->width)) - 1;
-  return m->sign ? sext(raw, 8 * m->width) : raw;
+  if (insn_length(insn & 0xffff) == 2)
+    return decode_mem16(insn & 0xffff, m);
+  return decode_mem32(insn, m);
 }

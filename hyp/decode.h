@@ -109,4 +109,13 @@ struct mem_insn {
 };
 
 int decode_mem(u32 insn, struct mem_insn *out);   // 0, or -1 if not a plain load/store
-u64 mem_load_value(const struct mem_insn *m, u64 raw);  // rd after a load of raw
+
+// The value a load puts in rd: raw's low width bytes, sign- or
+// zero-extended. (Inline, and one pair of shifts either way: it is part
+// of every emulated device read.)
+static inline u64 mem_load_value(const struct mem_insn *m, u64 raw)
+{
+  int above = 64 - 8 * m->width;     // rd's bits above the loaded ones
+  u64 top = raw << above;            // the loaded bits, moved to the top
+  return m->sign ? (u64)((i64)top >> above) : top >> above;
+}

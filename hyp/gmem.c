@@ -5,15 +5,6 @@
 // can never reach host memory outside the guest.
 #include "hyp/hyp.h"
 
-// Is [gpa, gpa+len) inside guest RAM? (written so that no sum overflows)
-int gmem_is_ram(struct vm *vm, u64 gpa, u64 len)
-{
-  if (gpa < GUEST_RAM_BASE)
-    return 0;
-  u64 off = gpa - GUEST_RAM_BASE;
-  return off < vm->ram_size && len <= vm->ram_size - off;
-}
-
 static int gmem_copy(struct vm *vm, u64 gpa, void *buf, u64 len, int to_guest)
 {
   if (!gmem_is_ram(vm, gpa, len))

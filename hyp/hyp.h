@@ -291,10 +291,26 @@ void vplic_set_level(struct vm *vm, u32 irq, int level);
 u64  vplic_read(struct vm *vm, u64 off, int width);
 void vplic_write(struct vm *vm, u64 off, int width, u64 val);
 int  vplic_s_eip(struct vplic *p);               // S-context interrupt line
+
+// The level a device last gave its line (vplic_set_level keeps it). A
+// device that sets its line after every access asks first: the access
+// nearly always leaves the line as it was, and the call is then not needed.
+static inline int vplic_level(struct vplic *p, u32 irq)
+{
+  return (p->level[irq / 32] >> (irq % 32)) & 1;
+}
 #endif
 
-// gmem.c: the hypervisor's own accesses to guest RAM
-int  gmem_is_ram(struct vm *vm, u64 gpa, u64 len);
+// gmem.c: the hypervisor's own accesses to guest RAM. gmem_is_ram: is
+// [gpa, gpa+len) inside guest RAM? (written so that no sum overflows;
+// inline, as every guest-page fault asks it first)
+static inline int gmem_is_ram(struct vm *vm, u64 gpa, u64 len)
+{
+  if (gpa < GUEST_RAM_BASE)
+    return 0;
+  u64 off = gpa - GUEST_RAM_BASE;
+  return off < vm->ram_size && len <= vm->ram_size - off;
+}
 void *gmem_page(struct vm *vm, u64 gpa);         // host address, or 0
 void *gmem_page_4k(struct vm *vm, u64 gpa);      // the same, never a 2 MiB leaf
 int  gmem_read(struct vm *vm, u64 gpa, void *dst, u64 len);

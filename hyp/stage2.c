@@ -391,6 +391,40 @@ void *gmem_page_4k(struct vm *vm, u64 gpa)
   return page_at(vm, gpa, 0);
 }
 
+// A guest-page fault in guest RAM: the guest's first touch of the page
+// (demand paging), or a write to a page write-protected for dirty tracking.
+// (Out of line: inlined, its registers would be saved and restored on
+// every device access too.)
+static __attribute__((noinline)) void ram_fault(struct vm *vm, u64 gpa)
+{
+  vm->exits[EXIT_RAMFAULT]++;
+#if LAB >= 5 && !defined(HOST_TEST)   // the unit tests link stage2.c alone
+  if (snapshot_dirty_fault(vm, gpa))
+    return;                   // a write to a page write-protected for tracking
+#endif
+  if (populate(vm, gpa, 1) != 0)
+    return;                   // the common case: the guest's first touch
+  // Populating fails when the page is mapped already (stage2_map refuses
+  // a double map) or when the host has no memory: which was it?
+  if (stage2_translate(vm, gpa) != 0) {
+    vm_stop(vm, "guest-page fault at GPA 0x%lx, which is mapped in stage 2", gpa);
+    vm_hint("a G-stage leaf needs V, U and the access's R/W/X (priv spec 8.5.1; "
+            "the stage-2 line above shows it); if it has them, a missing HFENCE.GVMA?");
+  } else if (kalloc_free_pages() >= 3) {
+    // A page and at most two tables: with 3 pages free, memory was not it.
+    vm_stop(vm, "cannot back guest page 0x%lx: ram_populate failed with %ld host "
+            "pages free", gpa, kalloc_free_pages());
+    vm_hint("is ram_populate written (lab 2), and does stage2_map accept a 4 KiB "
+            "leaf at 0x%lx?", ROUNDDOWN(gpa, PGSIZE));
+  } else {
+    vm_stop(vm, "out of memory: the host cannot back guest page 0x%lx "
+            "(%ld pages in use, %ld host pages free)", gpa, vm->pages,
+            kalloc_free_pages());
+    vm_hint("the guest touched more RAM than the host can back: "
+            "a smaller GUEST_MEM, or more host memory");
+  }
+}
+
 // A guest-page fault (cause 20, 21 or 23). htval holds the faulting GPA
 // shifted right by 2, and stval's low 2 bits complete it (§8.6.3).
 void stage2_fault(struct vcpu *v)
@@ -400,36 +434,8 @@ void stage2_fault(struct vcpu *v)
   if (v->htval == 0)          // a hart may write 0 there (§8.6.3)
     gpa = vswalk_fault_gpa(v);
   v->gpa = gpa;               // for the stop report and the trace
-  if (gmem_is_ram(vm, gpa, 1)) {
-    vm->exits[EXIT_RAMFAULT]++;
-#if LAB >= 5 && !defined(HOST_TEST)   // the unit tests link stage2.c alone
-    if (snapshot_dirty_fault(vm, gpa))
-      return;                 // a write to a page write-protected for tracking
-#endif
-    if (populate(vm, gpa, 1) != 0)
-      return;                 // the common case: the guest's first touch
-    // Populating fails when the page is mapped already (stage2_map refuses
-    // a double map) or when the host has no memory: which was it?
-    if (stage2_translate(vm, gpa) != 0) {
-      vm_stop(vm, "guest-page fault at GPA 0x%lx, which is mapped in stage 2", gpa);
-      vm_hint("a G-stage leaf needs V, U and the access's R/W/X (priv spec 8.5.1; "
-              "the stage-2 line above shows it); if it has them, a missing HFENCE.GVMA?");
-    } else {
-      // A page and at most two tables: with 3 pages free, memory was not it.
-      if (kalloc_free_pages() >= 3) {
-        vm_stop(vm, "cannot back guest page 0x%lx: ram_populate failed with %ld host "
-                "pages free", gpa, kalloc_free_pages());
-        vm_hint("is ram_populate written (lab 2), and does stage2_map accept a 4 KiB "
-                "leaf at 0x%lx?", ROUNDDOWN(gpa, PGSIZE));
-      } else {
-        vm_stop(vm, "out of memory: the host cannot back guest page 0x%lx "
-                "(%ld pages in use, %ld host pages free)", gpa, vm->pages,
-                kalloc_free_pages());
-        vm_hint("the guest touched more RAM than the host can back: "
-                "a smaller GUEST_MEM, or more host memory");
-      }
-    }
-    return;
-  }
-  mmio_fault(v, gpa);
+  if (gmem_is_ram(vm, gpa, 1))
+    ram_fault(vm, gpa);
+  else
+    mmio_fault(v, gpa);         // a device's window, or nothing
 }
