@@ -114,17 +114,70 @@ static int npend;
 // transfer(): the request went into the host batch; its status comes later.
 #define S_PENDING 0x100
 
+// Guest ranges translated during this notification: [gpa, gpa + len) is
+// guest RAM at host address host, checked and translated through the
+// G-stage once (gmem_span) for the rings, headers and status bytes of
+// every request instead of once per access. Only within one exit: the
+// G-stage tables may change between exits (snapshots, dirty tracking).
+#define NSPAN 4
+static struct span {
+  u64 gpa, len;
+  u8 *host;
+} spans[NSPAN];
+static int nextspan;
+
+static void spans_forget(void)
+{
+  memset(spans, 0, sizeof(spans));
+}
+
+// The host address of [gpa, gpa+len), or 0 if it is not all guest RAM
+// under one G-stage leaf (then gmem_read/gmem_write go page by page).
+static u8 *gptr(struct vblkdev *b, u64 gpa, u64 len)
+{
+  for (int i = 0; i < NSPAN; i++) {
+    struct span *s = &spans[i];
+    if (gpa - s->gpa < s->len && len <= s->len - (gpa - s->gpa))
+      return s->host + (gpa - s->gpa);   // (gpa below s->gpa wraps: no match)
+  }
+  u64 n;
+  u8 *host = gmem_span(b->vm, gpa, &n);
+  if (host == 0 || n < len)
+    return 0;
+  spans[nextspan] = (struct span){ gpa, n, host };
+  nextspan = (nextspan + 1) % NSPAN;
+  return host;
+}
+
+static int vq_read(struct vblkdev *b, u64 gpa, void *dst, u64 len)
+{
+  u8 *p = gptr(b, gpa, len);
+  if (p == 0)
+    return gmem_read(b->vm, gpa, dst, len);
+  memcpy(dst, p, len);
+  return 0;
+}
+
+static int vq_write(struct vblkdev *b, u64 gpa, const void *src, u64 len)
+{
+  u8 *p = gptr(b, gpa, len);
+  if (p == 0)
+    return gmem_write(b->vm, gpa, src, len);
+  memcpy(p, src, len);
+  return 0;
+}
+
 // Publish one finished chain in the used ring (§2.7.8): the element
 // before the index.
 static int used_push(struct vblkdev *b, u16 head, u32 written)
 {
   struct vq_state *q = &b->st.vq;
   struct virtq_used_elem e = { head, written };
-  if (gmem_write(b->vm, q->device + 4 + 8UL * (q->used_idx % q->num), &e, sizeof(e)) < 0)
+  if (vq_write(b, q->device + 4 + 8UL * (q->used_idx % q->num), &e, sizeof(e)) < 0)
     return -1;
   q->used_idx++;
   fence();                         // the element (and the data) before the index
-  return gmem_write(b->vm, q->device + 2, &q->used_idx, 2);
+  return vq_write(b, q->device + 2, &q->used_idx, 2);
 }
 
 // Wait for the host batch and complete its requests in the guest's rings.
@@ -139,7 +192,7 @@ static int collect(struct vblkdev *b)
     struct pending *p = &pend[i];
     u8 status = n > p->slot && st[p->slot] == VIRTIO_BLK_S_OK ? VIRTIO_BLK_S_OK
                                                               : VIRTIO_BLK_S_IOERR;
-    if (gmem_write(b->vm, p->status_gpa, &status, 1) < 0 ||
+    if (vq_write(b, p->status_gpa, &status, 1) < 0 ||
         used_push(b, p->head, status == VIRTIO_BLK_S_OK ? p->written : 1) < 0)
       r = -1;
   }
@@ -162,7 +215,7 @@ static int walk_chain(struct vblkdev *b, u16 head)
     if (i >= q->num || n >= (int)q->num)
       return -1;
     struct virtq_desc d;
-    if (gmem_read(b->vm, q->desc + 16UL * i, &d, sizeof(d)) < 0)
+    if (vq_read(b, q->desc + 16UL * i, &d, sizeof(d)) < 0)
       return -1;
     if (d.flags & VIRTQ_DESC_F_INDIRECT)
       return -1;
@@ -188,7 +241,7 @@ static int chain_read(struct vblkdev *b, int n, void *buf, u64 len)
     if (chain[i].write)
       break;
     u64 k = chain[i].len < len ? chain[i].len : len;
-    if (gmem_read(b->vm, chain[i].gpa, p, k) < 0)
+    if (vq_read(b, chain[i].gpa, p, k) < 0)
       return -1;
     p += k;
     len -= k;
@@ -247,14 +300,15 @@ static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total,
     for (int i = 0; i < nd; i++) {
       u64 gpa = data[i].gpa, left = data[i].len;
       while (left > 0) {
-        u8 *page = gmem_page(b->vm, gpa);       // populates guest RAM if needed
-        if (page == 0)
+        u64 n;
+        u8 *host = gmem_span(b->vm, gpa, &n);   // populates guest RAM if needed
+        if (host == 0)
           return VIRTIO_BLK_S_IOERR;              // host out of memory
-        u64 off = gpa % PGSIZE;
-        u64 n = PGSIZE - off < left ? PGSIZE - off : left;
+        if (n > left)
+          n = left;
         if (n > segmax)
           n = segmax;
-        u64 hpa = (u64)page + off;
+        u64 hpa = (u64)host;
         if (ns > 0 && hseg[ns - 1].pa + hseg[ns - 1].len == hpa &&
             hseg[ns - 1].len + n <= segmax) {
           hseg[ns - 1].len += n;                  // physically adjacent
@@ -383,7 +437,7 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
     const char *p = blk_id;
     for (int i = 0; i < nd && left > 0; i++) {
       u64 k = data[i].len < left ? data[i].len : left;
-      if (gmem_write(b->vm, data[i].gpa, p, k) < 0)
+      if (vq_write(b, data[i].gpa, p, k) < 0)
         return -1;
       p += k;
       left -= k;
@@ -394,7 +448,7 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
   default:
     status = VIRTIO_BLK_S_UNSUPP;
   }
-  if (gmem_write(b->vm, status_gpa, &status, 1) < 0)
+  if (vq_write(b, status_gpa, &status, 1) < 0)
     return -1;
   b->nreq++;
   return 0;
@@ -413,8 +467,9 @@ void vblkdev_notify(struct vblkdev *b, u32 queue)
   if (queue != 0 || !q->ready || (s->status & need) != need ||
       (s->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET) || b->backend == 0)
     return;
+  spans_forget();                    // translations of an earlier exit
   u16 avail_idx, flags;
-  if (gmem_read(b->vm, q->driver + 2, &avail_idx, 2) < 0) {
+  if (vq_read(b, q->driver + 2, &avail_idx, 2) < 0) {
     vblkdev_needs_reset(b, "available ring unreadable");
     return;
   }
@@ -429,7 +484,7 @@ void vblkdev_notify(struct vblkdev *b, u32 queue)
     u16 head;
     u32 written = 0;
     int r = -1;
-    if (gmem_read(b->vm, q->driver + 4 + 2UL * (q->last_avail % q->num), &head, 2) < 0 ||
+    if (vq_read(b, q->driver + 4 + 2UL * (q->last_avail % q->num), &head, 2) < 0 ||
         (r = serve(b, head, &written)) < 0) {
       vblkdev_needs_reset(b, "malformed descriptor chain");
       break;
@@ -444,7 +499,7 @@ void vblkdev_notify(struct vblkdev *b, u32 queue)
   // device are both quiet when the exit ends (and for snapshots).
   collect(b);
   fence();                           // the index before the interrupt
-  if (q->used_idx != used0 && gmem_read(b->vm, q->driver, &flags, 2) == 0 &&
+  if (q->used_idx != used0 && vq_read(b, q->driver, &flags, 2) == 0 &&
       !(flags & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
     s->int_status |= VIRTIO_INT_USED_RING;
     vblkdev_update_irq(b);
