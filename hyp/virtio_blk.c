@@ -116,8 +116,8 @@ static int npend;
 
 // Guest ranges translated during this notification: [gpa, gpa + len) is
 // guest RAM at host address host, checked and translated through the
-// G-stage once (gmem_span) for the rings, headers and status bytes of
-// every request instead of once per access. Only within one exit: the
+// G-stage once (gmem_span) for the rings, headers, status bytes and data
+// of every request instead of once per access. Only within one exit: the
 // G-stage tables may change between exits (snapshots, dirty tracking).
 #define NSPAN 4
 static struct span {
@@ -131,22 +131,33 @@ static void spans_forget(void)
   memset(spans, 0, sizeof(spans));
 }
 
+// gmem_span through the cache: the host address of gpa, and in *n how
+// many bytes from there on are host-contiguous guest RAM (0: not RAM, or
+// the host is out of memory).
+static u8 *span_at(struct vblkdev *b, u64 gpa, u64 *n)
+{
+  for (int i = 0; i < NSPAN; i++) {
+    struct span *s = &spans[i];
+    if (gpa - s->gpa < s->len) {          // (gpa below s->gpa wraps: no match)
+      *n = s->len - (gpa - s->gpa);
+      return s->host + (gpa - s->gpa);
+    }
+  }
+  u8 *host = gmem_span(b->vm, gpa, n);
+  if (host) {
+    spans[nextspan] = (struct span){ gpa, *n, host };
+    nextspan = (nextspan + 1) % NSPAN;
+  }
+  return host;
+}
+
 // The host address of [gpa, gpa+len), or 0 if it is not all guest RAM
 // under one G-stage leaf (then gmem_read/gmem_write go page by page).
 static u8 *gptr(struct vblkdev *b, u64 gpa, u64 len)
 {
-  for (int i = 0; i < NSPAN; i++) {
-    struct span *s = &spans[i];
-    if (gpa - s->gpa < s->len && len <= s->len - (gpa - s->gpa))
-      return s->host + (gpa - s->gpa);   // (gpa below s->gpa wraps: no match)
-  }
   u64 n;
-  u8 *host = gmem_span(b->vm, gpa, &n);
-  if (host == 0 || n < len)
-    return 0;
-  spans[nextspan] = (struct span){ gpa, n, host };
-  nextspan = (nextspan + 1) % NSPAN;
-  return host;
+  u8 *host = span_at(b, gpa, &n);
+  return host && n >= len ? host : 0;
 }
 
 static int vq_read(struct vblkdev *b, u64 gpa, void *dst, u64 len)
@@ -301,7 +312,7 @@ static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total,
       u64 gpa = data[i].gpa, left = data[i].len;
       while (left > 0) {
         u64 n;
-        u8 *host = gmem_span(b->vm, gpa, &n);   // populates guest RAM if needed
+        u8 *host = span_at(b, gpa, &n);         // populates guest RAM if needed
         if (host == 0)
           return VIRTIO_BLK_S_IOERR;              // host out of memory
         if (n > left)
