@@ -94,7 +94,11 @@ struct gseg {
   int write;       // device-writable
 };
 
-// Scratch space for one request (not device state: empty between exits).
+// Scratch space for one notification (not device state: empty between
+// exits): copies of the descriptor table and the available ring when they
+// are not host-contiguous (ring_view), one request's chain and buffers.
+static struct virtq_desc desc_copy[VQ_NUM_MAX];
+static u16 avail_copy[VQ_NUM_MAX];
 static struct gseg chain[VQ_NUM_MAX];
 static struct gseg data[VQ_NUM_MAX];
 static struct vblk_seg hseg[VBLK_SEG_MAX];
@@ -178,17 +182,37 @@ static int vq_write(struct vblkdev *b, u64 gpa, const void *src, u64 len)
   return 0;
 }
 
-// Publish one finished chain in the used ring (§2.7.8): the element
-// before the index.
-static int used_push(struct vblkdev *b, u16 head, u32 written)
+// The guest's ring [gpa, gpa+len) for reading: where it is in host memory
+// if it is host-contiguous (one translation for the whole notification),
+// else a copy in buf. 0 if it cannot be read.
+static const void *ring_view(struct vblkdev *b, u64 gpa, u64 len, void *buf)
+{
+  const void *p = gptr(b, gpa, len);
+  if (p == 0 && gmem_read(b->vm, gpa, buf, len) == 0)
+    p = buf;
+  return p;
+}
+
+// The descriptor table and the available ring of this notification.
+static const struct virtq_desc *desc;
+static const u16 *avail_ring;
+
+// Add one finished chain to the used ring (§2.7.8). The index that
+// publishes it is written once per notification (used_publish).
+static int used_add(struct vblkdev *b, u16 head, u32 written)
 {
   struct vq_state *q = &b->st.vq;
   struct virtq_used_elem e = { head, written };
   if (vq_write(b, q->device + 4 + 8UL * (q->used_idx % q->num), &e, sizeof(e)) < 0)
     return -1;
   q->used_idx++;
-  fence();                         // the element (and the data) before the index
-  return vq_write(b, q->device + 2, &q->used_idx, 2);
+  return 0;
+}
+
+static int used_publish(struct vblkdev *b)
+{
+  fence();                         // the elements (and the data) before the index
+  return vq_write(b, b->st.vq.device + 2, &b->st.vq.used_idx, 2);
 }
 
 // Wait for the host batch and complete its requests in the guest's rings.
@@ -204,7 +228,7 @@ static int collect(struct vblkdev *b)
     u8 status = n > p->slot && st[p->slot] == VIRTIO_BLK_S_OK ? VIRTIO_BLK_S_OK
                                                               : VIRTIO_BLK_S_IOERR;
     if (vq_write(b, p->status_gpa, &status, 1) < 0 ||
-        used_push(b, p->head, status == VIRTIO_BLK_S_OK ? p->written : 1) < 0)
+        used_add(b, p->head, status == VIRTIO_BLK_S_OK ? p->written : 1) < 0)
       r = -1;
   }
   npend = 0;
@@ -225,9 +249,7 @@ static int walk_chain(struct vblkdev *b, u16 head)
   for (;;) {
     if (i >= q->num || n >= (int)q->num)
       return -1;
-    struct virtq_desc d;
-    if (vq_read(b, q->desc + 16UL * i, &d, sizeof(d)) < 0)
-      return -1;
+    struct virtq_desc d = desc[i];
     if (d.flags & VIRTQ_DESC_F_INDIRECT)
       return -1;
     int w = (d.flags & VIRTQ_DESC_F_WRITE) != 0;
@@ -490,18 +512,23 @@ void vblkdev_notify(struct vblkdev *b, u32 queue)
     return;
   }
   fence();                           // the index before the entries it covers
+  desc = ring_view(b, q->desc, VIRTQ_DESC_SIZE(q->num), desc_copy);
+  avail_ring = ring_view(b, q->driver + 4, 2UL * q->num, avail_copy);
+  if (desc == 0 || avail_ring == 0) {
+    vblkdev_needs_reset(b, "rings unreadable");
+    return;
+  }
   u16 used0 = q->used_idx;
   while (q->last_avail != avail_idx) {
-    u16 head;
+    u16 head = avail_ring[q->last_avail % q->num];
     u32 written = 0;
-    int r = -1;
-    if (vq_read(b, q->driver + 4 + 2UL * (q->last_avail % q->num), &head, 2) < 0 ||
-        (r = serve(b, head, &written)) < 0) {
+    int r = serve(b, head, &written);
+    if (r < 0) {
       vblkdev_needs_reset(b, "malformed descriptor chain");
       break;
     }
     q->last_avail++;
-    if (r == 0 && used_push(b, head, written) < 0) {
+    if (r == 0 && used_add(b, head, written) < 0) {
       vblkdev_needs_reset(b, "used ring unwritable");
       break;
     }
@@ -509,6 +536,8 @@ void vblkdev_notify(struct vblkdev *b, u32 queue)
   // The host batch is never left in flight: the guest's rings and the host
   // device are both quiet when the exit ends (and for snapshots).
   collect(b);
+  if (q->used_idx != used0 && used_publish(b) < 0)
+    vblkdev_needs_reset(b, "used ring unwritable");
   fence();                           // the index before the interrupt
   if (q->used_idx != used0 && vq_read(b, q->driver, &flags, 2) == 0 &&
       !(flags & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
