@@ -300,14 +300,15 @@ sleep_for(int r)
 
 // Wait for request slot r; returns its status byte, or -1 if the device
 // did not answer (or asked to be reset). In interrupt mode the driver
-// sleeps (sleep_for); the interrupt marks the slot done.
+// sleeps (sleep_for) unless an earlier wake already collected the slot;
+// the interrupt marks the slot done.
 int
 vbd_wait(int r)
 {
   if (r < 0 || r >= VBD_NREQ || !vbd.busy[r])
     return -1;
 #if LAB >= 3
-  if (vbd.intr && sleep_for(r) < 0)
+  if (vbd.intr && !vbd.done[r] && sleep_for(r) < 0)
     return -1;
 #endif
   for (long spins = 0; !vbd.done[r]; spins++) {

@@ -109,7 +109,7 @@ static u8 bounce[64 * 1024] __attribute__((aligned(4096)));
 struct pending {
   u16 head;
   u32 written;              // used length if the request succeeds
-  u64 status_gpa;
+  u8 *status;               // the status byte, in host memory
   int slot;                 // its slot in the host batch
 };
 static struct pending pend[VQ_NUM_MAX];
@@ -193,9 +193,11 @@ static const void *ring_view(struct vblkdev *b, u64 gpa, u64 len, void *buf)
   return p;
 }
 
-// The descriptor table and the available ring of this notification.
+// The descriptor table and the available ring of this notification, and
+// the used ring's elements if they are host-contiguous (else 0).
 static const struct virtq_desc *desc;
 static const u16 *avail_ring;
+static struct virtq_used_elem *used_ring;
 
 // Add one finished chain to the used ring (§2.7.8). The index that
 // publishes it is written once per notification (used_publish).
@@ -203,7 +205,10 @@ static int used_add(struct vblkdev *b, u16 head, u32 written)
 {
   struct vq_state *q = &b->st.vq;
   struct virtq_used_elem e = { head, written };
-  if (vq_write(b, q->device + 4 + 8UL * (q->used_idx % q->num), &e, sizeof(e)) < 0)
+  u32 at = q->used_idx % q->num;
+  if (used_ring)
+    used_ring[at] = e;
+  else if (vq_write(b, q->device + 4 + 8UL * at, &e, sizeof(e)) < 0)
     return -1;
   q->used_idx++;
   return 0;
@@ -227,8 +232,8 @@ static int collect(struct vblkdev *b)
     struct pending *p = &pend[i];
     u8 status = n > p->slot && st[p->slot] == VIRTIO_BLK_S_OK ? VIRTIO_BLK_S_OK
                                                               : VIRTIO_BLK_S_IOERR;
-    if (vq_write(b, p->status_gpa, &status, 1) < 0 ||
-        used_add(b, p->head, status == VIRTIO_BLK_S_OK ? p->written : 1) < 0)
+    *p->status = status;
+    if (used_add(b, p->head, status == VIRTIO_BLK_S_OK ? p->written : 1) < 0)
       r = -1;
   }
   npend = 0;
@@ -414,7 +419,9 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
       last = i;
   if (last < 0)
     return -1;                                   // nowhere to put the status
-  u64 status_gpa = chain[last].gpa + chain[last].len - 1;
+  u8 *status_at = gptr(b, chain[last].gpa + chain[last].len - 1, 1);
+  if (status_at == 0)
+    return -1;
 
   // The data buffers: readable bytes after the header (OUT), or writable
   // bytes before the status byte (IN, GET_ID).
@@ -450,7 +457,7 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
     if (r < 0)
       return -1;
     if (r == S_PENDING) {
-      pend[npend++] = (struct pending){ head, in ? 1 + total : 1, status_gpa, slot };
+      pend[npend++] = (struct pending){ head, in ? 1 + total : 1, status_at, slot };
       b->nreq++;
       return 1;
     }
@@ -481,8 +488,7 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
   default:
     status = VIRTIO_BLK_S_UNSUPP;
   }
-  if (vq_write(b, status_gpa, &status, 1) < 0)
-    return -1;
+  *status_at = status;
   b->nreq++;
   return 0;
 }
@@ -514,6 +520,7 @@ void vblkdev_notify(struct vblkdev *b, u32 queue)
   fence();                           // the index before the entries it covers
   desc = ring_view(b, q->desc, VIRTQ_DESC_SIZE(q->num), desc_copy);
   avail_ring = ring_view(b, q->driver + 4, 2UL * q->num, avail_copy);
+  used_ring = (struct virtq_used_elem *)gptr(b, q->device + 4, 8UL * q->num);
   if (desc == 0 || avail_ring == 0) {
     vblkdev_needs_reset(b, "rings unreadable");
     return;
