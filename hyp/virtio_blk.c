@@ -164,6 +164,7 @@ static u8 *gptr(struct vblkdev *b, u64 gpa, u64 len)
   return host && n >= len ? host : 0;
 }
 
+// gmem_read and gmem_write through the cache.
 static int vq_read(struct vblkdev *b, u64 gpa, void *dst, u64 len)
 {
   u8 *p = gptr(b, gpa, len);
