@@ -4,13 +4,18 @@
 //
 // One split virtqueue of VBD_QNUM descriptors; request slot r uses the fixed
 // descriptors 3r (header), 3r+1 (data), 3r+2 (status), so up to VBD_NREQ
-// requests can be in flight. Completions are collected in one of two
+// requests can be in flight. Completions are collected in one of three
 // modes, chosen at initialisation:
-//  - polling (vbd_init): the available ring asks for no interrupts and
-//    vbd_wait spins on the used ring;
-//  - interrupt-driven (vbd_init_mode(1), lab 3's PLIC driver needed): the
-//    device's interrupt reaches vbd_intr through the PLIC (plic.c), which
-//    acknowledges it and walks the used ring; vbd_wait sleeps in WFI.
+//  - polling (vbd_init, VBD_POLL): the available ring asks for no
+//    interrupts and vbd_wait spins on the used ring;
+//  - interrupt-driven (VBD_IRQ, lab 3's PLIC driver needed): the device's
+//    interrupt reaches vbd_intr through the PLIC (plic.c), which
+//    acknowledges it and walks the used ring; vbd_wait sleeps in WFI;
+//  - interrupts while idle (VBD_IRQ_IDLE): the same, but the available
+//    ring asks for no interrupts while the driver is awake (virtio 1.2
+//    §2.7.7); vbd_wait collects what is already done itself and asks for
+//    the interrupt only before it sleeps. A device that finishes requests
+//    during the notification (hv6's model) then raises none at all.
 #include "guest-os/defs.h"
 #include "guest-os/virtio_blk.h"
 
@@ -54,7 +59,7 @@ vbd_detach(void)
   if (vbd.intr)
     plic_attach(vbd.irq, 0);
 #endif
-  vbd.intr = 0;
+  vbd.intr = vbd.idle = 0;
 }
 
 void
@@ -69,15 +74,16 @@ vbd_reset(void)
 int
 vbd_init(void)
 {
-  return vbd_init_mode(0);
+  return vbd_init_mode(VBD_POLL);
 }
 
 // Find the virtio-blk device at the lowest address (QEMU's
 // virtio-mmio-bus.0 when it is there) and initialise it (§3.1.1), with
-// completions by interrupt (intr) or by polling.
+// completions collected as mode says.
 int
-vbd_init_mode(int intr)
+vbd_init_mode(int mode)
 {
+  int intr = mode != VBD_POLL;
   vbd_detach();
   struct fdt_dev *best = 0;
   for (int i = 0; i < plat.nvirtio; i++) {
@@ -151,7 +157,7 @@ vbd_init_mode(int intr)
   vbd.used = (struct virtq_used *)(qmem + 4096);
   // The flag is only a hint to the device (§2.7.7): polling mode never
   // enables the source at the PLIC either.
-  vbd.avail->flags = intr ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
+  vbd.avail->flags = mode == VBD_IRQ ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
   vbd.avail_idx = vbd.used_seen = 0;
   memset(vbd.busy, 0, sizeof(vbd.busy));
   memset(vbd.done, 0, sizeof(vbd.done));
@@ -168,6 +174,7 @@ vbd_init_mode(int intr)
     if (plic_attach(vbd.irq, vbd_intr) < 0)
       return -8;
     vbd.intr = 1;
+    vbd.idle = mode == VBD_IRQ_IDLE;
   }
 #endif
   st |= VIRTIO_STATUS_DRIVER_OK;
@@ -214,8 +221,9 @@ vbd_kick(void)
   vbd_setreg(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 }
 
-// Collect every completion in the used ring; returns how many. In
-// interrupt mode only vbd_intr calls it.
+// Collect every completion in the used ring; returns how many. In the
+// interrupt modes only vbd_intr calls it, and sleep_for (interrupts off)
+// in VBD_IRQ_IDLE.
 static int
 vbd_poll(void)
 {
@@ -254,6 +262,14 @@ sleep_for(int r)
   csr_set(sie, SIP_SEIP);
   csr_set(sstatus, SSTATUS_SIE);         // a completion already signalled
   csr_clear(sstatus, SSTATUS_SIE);
+  if (vbd.idle) {
+    // Ask for the interrupt, then collect what is done: the device looks
+    // at the flag after it publishes a completion, so one it published
+    // before seeing the flag cleared is seen here (and raised none).
+    vbd.avail->flags = 0;
+    fence();
+    vbd_poll();
+  }
   while (!vbd.done[r] && !vbd.failed) {
     if (deadline == 0) {
       deadline = timer_now() + VBD_TIMEOUT_S * plat.timebase;
@@ -271,6 +287,8 @@ sleep_for(int r)
     csr_set(sstatus, SSTATUS_SIE);       // take what woke us
     csr_clear(sstatus, SSTATUS_SIE);
   }
+  if (vbd.idle)
+    vbd.avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;   // awake again
   if (armed)
     timer_set(~0UL);                     // (timer_intr disarms it if it fired)
   csr_write(sie, sie);
@@ -282,14 +300,15 @@ sleep_for(int r)
 
 // Wait for request slot r; returns its status byte, or -1 if the device
 // did not answer (or asked to be reset). In interrupt mode the driver
-// sleeps (sleep_for); the interrupt marks the slot done.
+// sleeps (sleep_for) unless an earlier wake already collected the slot;
+// the interrupt marks the slot done.
 int
 vbd_wait(int r)
 {
   if (r < 0 || r >= VBD_NREQ || !vbd.busy[r])
     return -1;
 #if LAB >= 3
-  if (vbd.intr && sleep_for(r) < 0)
+  if (vbd.intr && !vbd.done[r] && sleep_for(r) < 0)
     return -1;
 #endif
   for (long spins = 0; !vbd.done[r]; spins++) {

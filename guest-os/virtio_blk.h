@@ -1,9 +1,14 @@
 // virtio_blk.h: the guest's virtio-blk driver (virtio_blk.c), used by
 // disktest. Requests may be submitted several at a time (vbd_submit) and
 // collected later (vbd_wait); vbd_rw does both. Completions come by
-// polling (vbd_init) or by the device's interrupt (vbd_init_mode(1)).
+// polling (vbd_init) or by the device's interrupt (vbd_init_mode).
 #pragma once
 #include "kernel/virtio.h"
+
+// How vbd_wait learns of completions (vbd_init_mode).
+#define VBD_POLL      0               // it spins on the used ring; no interrupts
+#define VBD_IRQ       1               // every completion interrupts; it sleeps
+#define VBD_IRQ_IDLE  2               // interrupts only while it sleeps
 
 #define VBD_QNUM  64                  // queue size the driver asks for
 #define VBD_NREQ  (VBD_QNUM / 3)      // requests in flight (3 descriptors each)
@@ -15,6 +20,7 @@ struct vbd {
   u32 irq;
   int ready;
   int intr;                           // completions by interrupt (else polled)
+  int idle;                           // ... only while vbd_wait sleeps (VBD_IRQ_IDLE)
   volatile int failed;                // DEVICE_NEEDS_RESET, or no interrupt in time
   u32 vendor;
   u64 features;                       // negotiated
@@ -34,7 +40,7 @@ struct vbd {
 extern struct vbd vbd;
 
 int  vbd_init(void);                               // find + set up, polling; 0 if ready
-int  vbd_init_mode(int intr);                      // the same, by interrupt if intr
+int  vbd_init_mode(int mode);                      // the same, VBD_POLL/IRQ/IRQ_IDLE
 void vbd_reset(void);                              // write 0 to status
 u32  vbd_reg(u32 off);
 void vbd_setreg(u32 off, u32 val);

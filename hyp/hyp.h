@@ -313,5 +313,6 @@ static inline int gmem_is_ram(struct vm *vm, u64 gpa, u64 len)
 }
 void *gmem_page(struct vm *vm, u64 gpa);         // host address, or 0
 void *gmem_page_4k(struct vm *vm, u64 gpa);      // the same, never a 2 MiB leaf
+void *gmem_span(struct vm *vm, u64 gpa, u64 *n); // host address, *n contiguous bytes
 int  gmem_read(struct vm *vm, u64 gpa, void *dst, u64 len);
 int  gmem_write(struct vm *vm, u64 gpa, const void *src, u64 len);

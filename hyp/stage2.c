@@ -391,6 +391,27 @@ void *gmem_page_4k(struct vm *vm, u64 gpa)
   return page_at(vm, gpa, 0);
 }
 
+// gmem_page for a range: the host address of gpa, and in *n how many bytes
+// from gpa on are guest RAM under the same G-stage leaf, so host-contiguous
+// (up to 2 MiB: one translation for a whole buffer, or for every ring of
+// a virtqueue). 0 if gpa is not guest RAM or the host is out of memory.
+void *gmem_span(struct vm *vm, u64 gpa, u64 *n)
+{
+  u8 *page = page_at(vm, gpa, 1);
+  int level;
+  if (page == 0 || stage2_leaf(vm, gpa, &level) == 0)
+    return 0;
+  u64 size = stage2_level_size(level);
+  u64 end = ROUNDDOWN(gpa, size) + size, ram_end = GUEST_RAM_BASE + vm->ram_size;
+  if (end > ram_end)
+    end = ram_end;
+#if LAB >= 5 && !defined(HOST_TEST)
+  snapshot_mark_dirty(vm, gpa, end - gpa);     // as page_at did for its page
+#endif
+  *n = end - gpa;
+  return page + gpa % PGSIZE;
+}
+
 // A guest-page fault in guest RAM: the guest's first touch of the page
 // (demand paging), or a write to a page write-protected for dirty tracking.
 // (Out of line: inlined, its registers would be saved and restored on

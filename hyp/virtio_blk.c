@@ -94,7 +94,11 @@ struct gseg {
   int write;       // device-writable
 };
 
-// Scratch space for one request (not device state: empty between exits).
+// Scratch space for one notification (not device state: empty between
+// exits): copies of the descriptor table and the available ring when they
+// are not host-contiguous (ring_view), one request's chain and buffers.
+static struct virtq_desc desc_copy[VQ_NUM_MAX];
+static u16 avail_copy[VQ_NUM_MAX];
 static struct gseg chain[VQ_NUM_MAX];
 static struct gseg data[VQ_NUM_MAX];
 static struct vblk_seg hseg[VBLK_SEG_MAX];
@@ -105,7 +109,7 @@ static u8 bounce[64 * 1024] __attribute__((aligned(4096)));
 struct pending {
   u16 head;
   u32 written;              // used length if the request succeeds
-  u64 status_gpa;
+  u8 *status;               // the status byte, in host memory
   int slot;                 // its slot in the host batch
 };
 static struct pending pend[VQ_NUM_MAX];
@@ -114,17 +118,107 @@ static int npend;
 // transfer(): the request went into the host batch; its status comes later.
 #define S_PENDING 0x100
 
-// Publish one finished chain in the used ring (§2.7.8): the element
-// before the index.
-static int used_push(struct vblkdev *b, u16 head, u32 written)
+// Guest ranges translated during this notification: [gpa, gpa + len) is
+// guest RAM at host address host, checked and translated through the
+// G-stage once (gmem_span) for the rings, headers, status bytes and data
+// of every request instead of once per access. Only within one exit: the
+// G-stage tables may change between exits (snapshots, dirty tracking).
+#define NSPAN 4
+static struct span {
+  u64 gpa, len;
+  u8 *host;
+} spans[NSPAN];
+static int nextspan;
+
+static void spans_forget(void)
+{
+  memset(spans, 0, sizeof(spans));
+}
+
+// gmem_span through the cache: the host address of gpa, and in *n how
+// many bytes from there on are host-contiguous guest RAM (0: not RAM, or
+// the host is out of memory).
+static u8 *span_at(struct vblkdev *b, u64 gpa, u64 *n)
+{
+  for (int i = 0; i < NSPAN; i++) {
+    struct span *s = &spans[i];
+    if (gpa - s->gpa < s->len) {          // (gpa below s->gpa wraps: no match)
+      *n = s->len - (gpa - s->gpa);
+      return s->host + (gpa - s->gpa);
+    }
+  }
+  u8 *host = gmem_span(b->vm, gpa, n);
+  if (host) {
+    spans[nextspan] = (struct span){ gpa, *n, host };
+    nextspan = (nextspan + 1) % NSPAN;
+  }
+  return host;
+}
+
+// The host address of [gpa, gpa+len), or 0 if it is not all guest RAM
+// under one G-stage leaf (then gmem_read/gmem_write go page by page).
+static u8 *gptr(struct vblkdev *b, u64 gpa, u64 len)
+{
+  u64 n;
+  u8 *host = span_at(b, gpa, &n);
+  return host && n >= len ? host : 0;
+}
+
+// gmem_read and gmem_write through the cache.
+static int vq_read(struct vblkdev *b, u64 gpa, void *dst, u64 len)
+{
+  u8 *p = gptr(b, gpa, len);
+  if (p == 0)
+    return gmem_read(b->vm, gpa, dst, len);
+  memcpy(dst, p, len);
+  return 0;
+}
+
+static int vq_write(struct vblkdev *b, u64 gpa, const void *src, u64 len)
+{
+  u8 *p = gptr(b, gpa, len);
+  if (p == 0)
+    return gmem_write(b->vm, gpa, src, len);
+  memcpy(p, src, len);
+  return 0;
+}
+
+// The guest's ring [gpa, gpa+len) for reading: where it is in host memory
+// if it is host-contiguous (one translation for the whole notification),
+// else a copy in buf. 0 if it cannot be read.
+static const void *ring_view(struct vblkdev *b, u64 gpa, u64 len, void *buf)
+{
+  const void *p = gptr(b, gpa, len);
+  if (p == 0 && gmem_read(b->vm, gpa, buf, len) == 0)
+    p = buf;
+  return p;
+}
+
+// The descriptor table and the available ring of this notification, and
+// the used ring's elements if they are host-contiguous (else 0).
+static const struct virtq_desc *desc;
+static const u16 *avail_ring;
+static struct virtq_used_elem *used_ring;
+
+// Add one finished chain to the used ring (§2.7.8). The index that
+// publishes it is written once per notification (used_publish).
+static int used_add(struct vblkdev *b, u16 head, u32 written)
 {
   struct vq_state *q = &b->st.vq;
   struct virtq_used_elem e = { head, written };
-  if (gmem_write(b->vm, q->device + 4 + 8UL * (q->used_idx % q->num), &e, sizeof(e)) < 0)
+  u32 at = q->used_idx % q->num;
+  if (used_ring)
+    used_ring[at] = e;
+  else if (vq_write(b, q->device + 4 + 8UL * at, &e, sizeof(e)) < 0)
     return -1;
   q->used_idx++;
-  fence();                         // the element (and the data) before the index
-  return gmem_write(b->vm, q->device + 2, &q->used_idx, 2);
+  return 0;
+}
+
+static int used_publish(struct vblkdev *b)
+{
+  fence();                         // the elements (and the data) before the index
+  return vq_write(b, b->st.vq.device + 2, &b->st.vq.used_idx, 2);
 }
 
 // Wait for the host batch and complete its requests in the guest's rings.
@@ -139,8 +233,8 @@ static int collect(struct vblkdev *b)
     struct pending *p = &pend[i];
     u8 status = n > p->slot && st[p->slot] == VIRTIO_BLK_S_OK ? VIRTIO_BLK_S_OK
                                                               : VIRTIO_BLK_S_IOERR;
-    if (gmem_write(b->vm, p->status_gpa, &status, 1) < 0 ||
-        used_push(b, p->head, status == VIRTIO_BLK_S_OK ? p->written : 1) < 0)
+    *p->status = status;
+    if (used_add(b, p->head, status == VIRTIO_BLK_S_OK ? p->written : 1) < 0)
       r = -1;
   }
   npend = 0;
@@ -161,9 +255,7 @@ static int walk_chain(struct vblkdev *b, u16 head)
   for (;;) {
     if (i >= q->num || n >= (int)q->num)
       return -1;
-    struct virtq_desc d;
-    if (gmem_read(b->vm, q->desc + 16UL * i, &d, sizeof(d)) < 0)
-      return -1;
+    struct virtq_desc d = desc[i];
     if (d.flags & VIRTQ_DESC_F_INDIRECT)
       return -1;
     int w = (d.flags & VIRTQ_DESC_F_WRITE) != 0;
@@ -188,7 +280,7 @@ static int chain_read(struct vblkdev *b, int n, void *buf, u64 len)
     if (chain[i].write)
       break;
     u64 k = chain[i].len < len ? chain[i].len : len;
-    if (gmem_read(b->vm, chain[i].gpa, p, k) < 0)
+    if (vq_read(b, chain[i].gpa, p, k) < 0)
       return -1;
     p += k;
     len -= k;
@@ -247,14 +339,15 @@ static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total,
     for (int i = 0; i < nd; i++) {
       u64 gpa = data[i].gpa, left = data[i].len;
       while (left > 0) {
-        u8 *page = gmem_page(b->vm, gpa);       // populates guest RAM if needed
-        if (page == 0)
+        u64 n;
+        u8 *host = span_at(b, gpa, &n);         // populates guest RAM if needed
+        if (host == 0)
           return VIRTIO_BLK_S_IOERR;              // host out of memory
-        u64 off = gpa % PGSIZE;
-        u64 n = PGSIZE - off < left ? PGSIZE - off : left;
+        if (n > left)
+          n = left;
         if (n > segmax)
           n = segmax;
-        u64 hpa = (u64)page + off;
+        u64 hpa = (u64)host;
         if (ns > 0 && hseg[ns - 1].pa + hseg[ns - 1].len == hpa &&
             hseg[ns - 1].len + n <= segmax) {
           hseg[ns - 1].len += n;                  // physically adjacent
@@ -327,7 +420,9 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
       last = i;
   if (last < 0)
     return -1;                                   // nowhere to put the status
-  u64 status_gpa = chain[last].gpa + chain[last].len - 1;
+  u8 *status_at = gptr(b, chain[last].gpa + chain[last].len - 1, 1);
+  if (status_at == 0)
+    return -1;
 
   // The data buffers: readable bytes after the header (OUT), or writable
   // bytes before the status byte (IN, GET_ID).
@@ -363,7 +458,7 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
     if (r < 0)
       return -1;
     if (r == S_PENDING) {
-      pend[npend++] = (struct pending){ head, in ? 1 + total : 1, status_gpa, slot };
+      pend[npend++] = (struct pending){ head, in ? 1 + total : 1, status_at, slot };
       b->nreq++;
       return 1;
     }
@@ -383,7 +478,7 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
     const char *p = blk_id;
     for (int i = 0; i < nd && left > 0; i++) {
       u64 k = data[i].len < left ? data[i].len : left;
-      if (gmem_write(b->vm, data[i].gpa, p, k) < 0)
+      if (vq_write(b, data[i].gpa, p, k) < 0)
         return -1;
       p += k;
       left -= k;
@@ -394,8 +489,7 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
   default:
     status = VIRTIO_BLK_S_UNSUPP;
   }
-  if (gmem_write(b->vm, status_gpa, &status, 1) < 0)
-    return -1;
+  *status_at = status;
   b->nreq++;
   return 0;
 }
@@ -413,8 +507,9 @@ void vblkdev_notify(struct vblkdev *b, u32 queue)
   if (queue != 0 || !q->ready || (s->status & need) != need ||
       (s->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET) || b->backend == 0)
     return;
+  spans_forget();                    // translations of an earlier exit
   u16 avail_idx, flags;
-  if (gmem_read(b->vm, q->driver + 2, &avail_idx, 2) < 0) {
+  if (vq_read(b, q->driver + 2, &avail_idx, 2) < 0) {
     vblkdev_needs_reset(b, "available ring unreadable");
     return;
   }
@@ -424,18 +519,24 @@ void vblkdev_notify(struct vblkdev *b, u32 queue)
     return;
   }
   fence();                           // the index before the entries it covers
+  desc = ring_view(b, q->desc, VIRTQ_DESC_SIZE(q->num), desc_copy);
+  avail_ring = ring_view(b, q->driver + 4, 2UL * q->num, avail_copy);
+  used_ring = (struct virtq_used_elem *)gptr(b, q->device + 4, 8UL * q->num);
+  if (desc == 0 || avail_ring == 0) {
+    vblkdev_needs_reset(b, "rings unreadable");
+    return;
+  }
   u16 used0 = q->used_idx;
   while (q->last_avail != avail_idx) {
-    u16 head;
+    u16 head = avail_ring[q->last_avail % q->num];
     u32 written = 0;
-    int r = -1;
-    if (gmem_read(b->vm, q->driver + 4 + 2UL * (q->last_avail % q->num), &head, 2) < 0 ||
-        (r = serve(b, head, &written)) < 0) {
+    int r = serve(b, head, &written);
+    if (r < 0) {
       vblkdev_needs_reset(b, "malformed descriptor chain");
       break;
     }
     q->last_avail++;
-    if (r == 0 && used_push(b, head, written) < 0) {
+    if (r == 0 && used_add(b, head, written) < 0) {
       vblkdev_needs_reset(b, "used ring unwritable");
       break;
     }
@@ -443,8 +544,10 @@ void vblkdev_notify(struct vblkdev *b, u32 queue)
   // The host batch is never left in flight: the guest's rings and the host
   // device are both quiet when the exit ends (and for snapshots).
   collect(b);
+  if (q->used_idx != used0 && used_publish(b) < 0)
+    vblkdev_needs_reset(b, "used ring unwritable");
   fence();                           // the index before the interrupt
-  if (q->used_idx != used0 && gmem_read(b->vm, q->driver, &flags, 2) == 0 &&
+  if (q->used_idx != used0 && vq_read(b, q->driver, &flags, 2) == 0 &&
       !(flags & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
     s->int_status |= VIRTIO_INT_USED_RING;
     vblkdev_update_irq(b);

@@ -45,7 +45,8 @@ extern int host_has_sstc;
 
 // plic.c: the host's interrupt controller (S-mode context of hart 0)
 void plic_init(u64 base);
-void plic_enable(u32 irq);
+void plic_enable(u32 irq, u32 priority);
+int  plic_pending(u32 irq);
 u32  plic_claim(void);
 void plic_complete(u32 irq);
 

@@ -32,7 +32,7 @@ void main(u64 hartid, void *fdt)
   timer_init();
   if (platform.plic.base) {
     plic_init(platform.plic.base);
-    plic_enable(platform.uart.irq);
+    plic_enable(platform.uart.irq, 1);
     console_intr_on();
     csr_set(sie, SIP_SEIP | SIP_STIP);
   }

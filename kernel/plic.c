@@ -4,6 +4,7 @@
 #include "kernel/defs.h"
 
 #define PLIC_PRIORITY(irq)   (4 * (irq))
+#define PLIC_PENDING(irq)    (0x1000 + 4 * ((irq) / 32))
 #define PLIC_ENABLE(ctx)     (0x2000 + 0x80 * (ctx))
 #define PLIC_THRESHOLD(ctx)  (0x200000 + 0x1000 * (ctx))
 #define PLIC_CLAIM(ctx)      (0x200004 + 0x1000 * (ctx))
@@ -19,10 +20,21 @@ void plic_init(u64 base)
   *reg(PLIC_THRESHOLD(HART0_S_CONTEXT)) = 0;
 }
 
-void plic_enable(u32 irq)
+// Enable irq at the given priority (1 is the lowest that is ever taken).
+// A claim returns the pending source of highest priority, of those the
+// one with the lowest ID (PLIC spec, "Interrupt Priorities").
+void plic_enable(u32 irq, u32 priority)
 {
-  *reg(PLIC_PRIORITY(irq)) = 1;
+  *reg(PLIC_PRIORITY(irq)) = priority;
   *reg(PLIC_ENABLE(HART0_S_CONTEXT) + 4 * (irq / 32)) |= 1U << (irq % 32);
+}
+
+// Is irq pending? A level-triggered source stays pending once its gateway
+// has signalled it, even if the device lowers its line again, until it is
+// claimed (PLIC spec, "Interrupt Gateways").
+int plic_pending(u32 irq)
+{
+  return (*reg(PLIC_PENDING(irq)) >> (irq % 32)) & 1;
 }
 
 u32 plic_claim(void)

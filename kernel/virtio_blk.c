@@ -13,7 +13,8 @@
 // without telling the device; vblk_finish publishes the whole batch with
 // one notification and polls the used ring until the device has answered
 // every request, so the device sees them together and may run them in
-// parallel or merge neighbours (QEMU does both). vblk_rw and vblk_flush
+// parallel. A read or write that continues the batch's last one on the
+// disk is merged into it (vblk_merge). vblk_rw and vblk_flush
 // are a batch of one. Data is named by host physical address, so the
 // device model can hand the device the guest's own pages (zero copy).
 //
@@ -23,9 +24,9 @@
 // §3.3.3) ends the sleep, and stimecmp, moved earlier for the wait if need
 // be, guarantees the timeout. Under QEMU this matters: a busy loop keeps a
 // host CPU that QEMU's I/O threads need to do the request. The driver
-// acknowledges the interrupt itself after each batch; the host's interrupt
-// handler (hyp/irq.c) then only claims it, and calls vblk_intr, which
-// acknowledges one that came late. Otherwise the driver polls.
+// acknowledges and claims the interrupt itself after each batch; the
+// host's interrupt handler (hyp/irq.c) only sees one that came late, and
+// calls vblk_intr, which acknowledges it. Otherwise the driver polls.
 #include "kernel/defs.h"
 #include "kernel/param.h"
 #include "kernel/virtio.h"
@@ -33,6 +34,8 @@
 #define VBLK_QSIZE      128   // descriptors per queue (if the device allows)
 #define VBLK_TIMEOUT_S  30    // a request not answered by then fails
 #define VBLK_SLOTS      (VBLK_QSIZE / 3)   // requests per batch
+// Above the console's 1, so that vblk_claim's claim returns a disk's interrupt.
+#define VBLK_PLIC_PRIORITY 2
 
 // One request's header and status byte (the device reads one, writes the other).
 struct vblk_slot {
@@ -54,6 +57,9 @@ struct vblk {
   u16 avail_idx;              // our copy of avail->idx (ahead of it while a batch is built)
   u16 nextdesc;               // first descriptor not used by the batch
   u16 nreq;                   // requests in the batch (slots 0..nreq-1)
+  u32 last_type;              // the batch's last request (vblk_merge):
+  u16 last_head, last_nseg;   //  its descriptors head, head+1..head+nseg (data), then status
+  u64 last_end;               //  the sector after it
   struct virtq_desc *desc;
   struct virtq_avail *avail;
   struct virtq_used *used;
@@ -138,7 +144,7 @@ static int vblk_setup(struct vblk *d)
   d->avail = (struct virtq_avail *)((u8 *)d->desc + VIRTQ_DESC_SIZE(d->qsize));
   d->avail->flags = d->irq ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
   if (d->irq)
-    plic_enable(d->irq);
+    plic_enable(d->irq, VBLK_PLIC_PRIORITY);
   d->avail_idx = 0;
   d->nextdesc = d->nreq = 0;
   wr(d, VIRTIO_MMIO_QUEUE_NUM, d->qsize);
@@ -223,29 +229,88 @@ void vblk_intr(u32 irq)
       vblk_ack(&devs[i]);
 }
 
-// Queue one request (type, sector, data segments seg[0..nseg)) in the
-// batch; the device does not see it before vblk_finish. Returns its slot,
-// or VBLK_FULL when the batch has no room for it.
-static int vblk_queue(struct vblk *d, u32 type, u64 sector, const struct vblk_seg *seg, int nseg)
+// After a batch: the interrupt that ended the sleep stays pending at the
+// PLIC though the device's line is down (plic_pending), and would trap as
+// soon as the guest runs again -- one more exit per batch. Claim it here
+// instead. The disks' priority is above every other source's, so with
+// ours pending the claim returns a disk's interrupt, whichever it is.
+static void vblk_claim(struct vblk *d)
 {
+  if (!plic_pending(d->irq))
+    return;
+  u32 irq = plic_claim();
+  if (irq == 0)
+    return;
+  vblk_intr(irq);
+  plic_complete(irq);
+}
+
+// Descriptor i: data segment s, chained to descriptor i + 1.
+static void vblk_data_desc(struct vblk *d, u16 i, const struct vblk_seg *s, u32 type)
+{
+  u16 w = type == VIRTIO_BLK_T_OUT ? 0 : VIRTQ_DESC_F_WRITE;
+  d->desc[i] = (struct virtq_desc){ s->pa, s->len, VIRTQ_DESC_F_NEXT | w, i + 1 };
+}
+
+// Append a read or write to the batch's last request if it continues it
+// on the disk (the same type, from the sector after it): its data
+// descriptors go where the status descriptor was, the status after them,
+// a segment that continues the last one in memory joins it. The device
+// then gets one request for a run of them, as QEMU's own device merges a
+// native guest's neighbours, and has fewer descriptors to map and fewer
+// completions to publish. Returns the slot, or -1 if it cannot.
+static int vblk_merge(struct vblk *d, u32 type, u64 sector, const struct vblk_seg *seg,
+                      int nseg, u64 total)
+{
+  if (d->nreq == 0 || (type != VIRTIO_BLK_T_IN && type != VIRTIO_BLK_T_OUT) ||
+      type != d->last_type || sector != d->last_end)
+    return -1;
+  u16 i = d->last_head + d->last_nseg;     // the last data descriptor
+  struct virtq_desc *last = &d->desc[i], status = d->desc[i + 1];
+  int join = last->addr + last->len == seg[0].pa && last->len + seg[0].len <= d->size_max;
+  int more = nseg - join;
+  if ((u32)(d->last_nseg + more) > d->maxsegs || d->nextdesc + more > d->qsize)
+    return -1;
+  if (join)
+    last->len += seg[0].len;
+  for (int k = join; k < nseg; k++)
+    vblk_data_desc(d, ++i, &seg[k], type);
+  d->desc[i + 1] = status;
+  d->nextdesc += more;
+  d->last_nseg += more;
+  d->last_end += total / VIRTIO_BLK_SECTOR;
+  return d->nreq - 1;
+}
+
+// Queue one request (type, sector, data segments seg[0..nseg) of total
+// bytes) in the batch, merged into the last one if it can be; the device
+// does not see it before vblk_finish. Returns its slot, or VBLK_FULL when
+// the batch has no room for it.
+static int vblk_queue(struct vblk *d, u32 type, u64 sector, const struct vblk_seg *seg,
+                      int nseg, u64 total)
+{
+  int r = vblk_merge(d, type, sector, seg, nseg, total);
+  if (r >= 0)
+    return r;
   if (d->nreq == VBLK_SLOTS || d->nextdesc + nseg + 2 > d->qsize)
     return VBLK_FULL;
-  int r = d->nreq++;
+  r = d->nreq++;
   u16 head = d->nextdesc;
   volatile struct vblk_slot *sl = &d->slot[r];
   sl->hdr.type = type;
   sl->hdr.reserved = 0;
   sl->hdr.sector = sector;
   sl->status = 0xff;
-  struct virtq_desc *desc = &d->desc[head];
-  desc[0] = (struct virtq_desc){ (u64)&sl->hdr, sizeof(sl->hdr), VIRTQ_DESC_F_NEXT, head + 1 };
-  int write = type == VIRTIO_BLK_T_OUT;
+  d->desc[head] = (struct virtq_desc){ (u64)&sl->hdr, sizeof(sl->hdr), VIRTQ_DESC_F_NEXT, head + 1 };
   for (int i = 0; i < nseg; i++)
-    desc[1 + i] = (struct virtq_desc){ seg[i].pa, seg[i].len,
-      VIRTQ_DESC_F_NEXT | (write ? 0 : VIRTQ_DESC_F_WRITE), head + 2 + i };
-  desc[1 + nseg] = (struct virtq_desc){ (u64)&sl->status, 1, VIRTQ_DESC_F_WRITE, 0 };
+    vblk_data_desc(d, head + 1 + i, &seg[i], type);
+  d->desc[head + 1 + nseg] = (struct virtq_desc){ (u64)&sl->status, 1, VIRTQ_DESC_F_WRITE, 0 };
   d->nextdesc += nseg + 2;
   d->avail->ring[d->avail_idx++ % d->qsize] = head;
+  d->last_type = type;
+  d->last_head = head;
+  d->last_nseg = nseg;
+  d->last_end = sector + total / VIRTIO_BLK_SECTOR;
   return r;
 }
 
@@ -253,8 +318,9 @@ static int vblk_queue(struct vblk *d, u32 type, u64 sector, const struct vblk_se
 // from or to the host-physical segments seg[0..nseg). The caller keeps
 // nseg within vblk_max_segs, each length within vblk_seg_size_max and the
 // total a non-zero multiple of 512. Returns the request's slot in the
-// batch, VBLK_FULL (collect the batch with vblk_finish, then retry), or -1
-// if the request is invalid or the device broken.
+// batch (a request merged into the one before shares its slot, and so its
+// status), VBLK_FULL (collect the batch with vblk_finish, then retry), or
+// -1 if the request is invalid or the device broken.
 int vblk_start(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg, int nseg)
 {
   u64 total = 0;
@@ -268,7 +334,7 @@ int vblk_start(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg
   if (total % VIRTIO_BLK_SECTOR || sector > d->capacity ||
       total / VIRTIO_BLK_SECTOR > d->capacity - sector)
     return -1;
-  return vblk_queue(d, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector, seg, nseg);
+  return vblk_queue(d, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector, seg, nseg, total);
 }
 
 // Hand the batch to the device (one notification) and wait until it has
@@ -313,8 +379,10 @@ int vblk_finish(struct vblk *d, u8 *status)
   if (r < 0)
     return r;
   fence();                         // the index before the data it covers
-  if (d->irq)
+  if (d->irq) {
     vblk_ack(d);
+    vblk_claim(d);
+  }
   for (int i = 0; status && i < n; i++)
     status[i] = d->slot[i].status;
   return n;
@@ -348,7 +416,7 @@ int vblk_flush(struct vblk *d)
     return -1;
   if (!d->has_flush)
     return VIRTIO_BLK_S_OK;
-  return vblk_one(d, vblk_queue(d, VIRTIO_BLK_T_FLUSH, 0, 0, 0));
+  return vblk_one(d, vblk_queue(d, VIRTIO_BLK_T_FLUSH, 0, 0, 0, 0));
 }
 
 // Convenience for one host-contiguous buffer (the snapshot code's case).

@@ -96,7 +96,7 @@ WEAK u64 timer_freq(void) { return 10000000; }
 // ---- plic.c ----
 WEAK u32 plic_claim(void) { return 0; }
 WEAK void plic_complete(u32 irq) { (void)irq; }
-WEAK void plic_enable(u32 irq) { (void)irq; }
+WEAK void plic_enable(u32 irq, u32 priority) { (void)irq, (void)priority; }
 
 // ---- platform.c ----
 WEAK void platform_poweroff(int failure)

@@ -56,6 +56,19 @@ void *gmem_page(struct vm *vm, u64 gpa)
   return env_page[(gpa - GUEST_RAM_BASE) / 4096];
 }
 
+// The run of host-contiguous guest pages from gpa on (pages 0..31 are one).
+void *gmem_span(struct vm *vm, u64 gpa, u64 *n)
+{
+  u8 *page = gmem_page(vm, gpa);
+  if (page == 0)
+    return 0;
+  u64 i = (gpa - GUEST_RAM_BASE) / 4096, j = i + 1;
+  while (j < ENV_RAM_PAGES && env_page[j] == env_page[j - 1] + 4096)
+    j++;
+  *n = (j - i) * 4096 - gpa % 4096;
+  return page + gpa % 4096;
+}
+
 void mmio_register(struct vm *vm, const struct mmio_dev *dev)
 {
   (void)vm;
