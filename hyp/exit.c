@@ -67,7 +67,7 @@ static void dispatch(struct vcpu *v)
   case EXC_STORE_GUEST_PAGE_FAULT:
     // Only a guest-page fault sets htval and htinst (§8.6.3); reading
     // them for every exit would cost the commoner exits for nothing.
-    v->htval = v->vm->no_htval ? 0 : csr_read(CSR_HTVAL);
+    v->htval = csr_read(CSR_HTVAL);
     v->htinst = csr_read(CSR_HTINST);
     stage2_fault(v);
     return;

@@ -111,7 +111,7 @@ struct vm {
   u64 fdt_gpa;             // where the generated device tree is
   enum vm_state state;
   int trace;               // print one line per exit
-  int no_htval;            // act as a hart that writes htval = 0 (tests)
+  int no_htval;            // ignore htval, as if the hart wrote 0 (tests)
   u64 exits[EXIT_NR];
   const struct mmio_dev *mmio[MMIO_MAX];
   int nmmio;

@@ -452,7 +452,7 @@ void stage2_fault(struct vcpu *v)
 {
   struct vm *vm = v->vm;
   u64 gpa = (v->htval << 2) | (v->stval & 3);
-  if (v->htval == 0)          // a hart may write 0 there (§8.6.3)
+  if (v->htval == 0 || vm->no_htval)   // a hart may write 0 there (§8.6.3)
     gpa = vswalk_fault_gpa(v);
   v->gpa = gpa;               // for the stop report and the trace
   if (gmem_is_ram(vm, gpa, 1))
