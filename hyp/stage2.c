@@ -446,17 +446,29 @@ static __attribute__((noinline)) void ram_fault(struct vm *vm, u64 gpa)
   }
 }
 
+// The guest-page fault at gpa: RAM, or a device's window, or nothing.
+static inline void fault_at(struct vcpu *v, u64 gpa)
+{
+  v->gpa = gpa;               // for the stop report and the trace
+  if (gmem_is_ram(v->vm, gpa, 1))
+    ram_fault(v->vm, gpa);
+  else
+    mmio_fault(v, gpa);
+}
+
+// A hart may write 0 to htval (§8.6.3): then hv6 walks the guest's page
+// tables itself. (Out of line, so that stage2_fault needs no stack frame.)
+static __attribute__((noinline)) void fault_walked(struct vcpu *v)
+{
+  fault_at(v, vswalk_fault_gpa(v));
+}
+
 // A guest-page fault (cause 20, 21 or 23). htval holds the faulting GPA
 // shifted right by 2, and stval's low 2 bits complete it (§8.6.3).
 void stage2_fault(struct vcpu *v)
 {
-  struct vm *vm = v->vm;
-  u64 gpa = (v->htval << 2) | (v->stval & 3);
-  if (v->htval == 0 || vm->no_htval)   // a hart may write 0 there (§8.6.3)
-    gpa = vswalk_fault_gpa(v);
-  v->gpa = gpa;               // for the stop report and the trace
-  if (gmem_is_ram(vm, gpa, 1))
-    ram_fault(vm, gpa);
+  if (v->htval == 0 || v->vm->no_htval)
+    fault_walked(v);
   else
-    mmio_fault(v, gpa);         // a device's window, or nothing
+    fault_at(v, (v->htval << 2) | (v->stval & 3));
 }
