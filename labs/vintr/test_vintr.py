@@ -6,10 +6,12 @@
 # inttest and threads run in virtual time (icount="virtual", tools/run.py):
 # their checks time interrupts in guest time ("20 ticks at 100 Hz ... within
 # tolerance", "timer masked by sie: pending" 9 ms after its deadline, the
-# first tick within 10 intervals). Without icount guest time is the host's
-# clock and QEMU raises timer interrupts from its main-loop thread, which a
-# loaded host runs late: a check failed at random, natively or under hv6.
-# In virtual time the same binaries print the same lines every run.
+# first tick within 10 intervals), and a late tick is followed at once by
+# the ticks it missed, which can preempt a thread once more ("preempted 4
+# times"). Without icount guest time is the host's clock and QEMU raises
+# timer interrupts from its main-loop thread, which a loaded host runs
+# late: these lines differed at random, natively or under hv6. In virtual
+# time the same binaries print the same lines every run.
 import os
 import re
 import shutil
