@@ -2,6 +2,7 @@
 # handout; run by `make grade` on the reference tree and by the autograder).
 # The visible tests run threads and the idle loop without Sstc; here the
 # guest's tick comes from vstimecmp, and with TRAP=all its WFIs still trap.
+# threads runs in virtual time (icount="virtual"), as in ../test_vintr.py.
 import re
 
 from grader import points
@@ -16,8 +17,8 @@ def exits(out):
 def test_threads_sstc(m):
     """Two guest threads are preempted by the Sstc tick (vstimecmp), under
     both trap policies: the same lines as natively with Sstc."""
-    m.compare("threads", trap="min", sstc=1, timeout=40)
-    m.compare("threads", trap="all", sstc=1, timeout=40)
+    m.compare("threads", trap="min", sstc=1, icount="virtual", timeout=40)
+    m.compare("threads", trap="all", sstc=1, icount="virtual", timeout=40)
 
 
 @points(5)
