@@ -10,7 +10,7 @@
 // outside the image and guest RAM; on success the entry point is guest
 // RAM below the device tree, and every PT_LOAD segment's file bytes are
 // in guest RAM at its physical address (a raw image at 0x80200000).
-// SOURCES: hyp/loader.c hyp/gmem.c hyp/stage2.c tests/fake_host.c lib/crc32.c lib/string.c
+// SOURCES: hyp/loader.c hyp/gmem.c hyp/stage2.c hyp/vswalk.c tests/fake_host.c lib/crc32.c lib/string.c
 // LAB: 1
 #include "hyp/hyp.h"
 #include "tests/fake_host.h"

@@ -12,7 +12,7 @@
 // DBCN read stores exactly the typed bytes, only within guest RAM; a
 // buffer not wholly in RAM is refused without any output or new page;
 // no more pages are ever backed than the VM has.
-// SOURCES: hyp/sbi.c hyp/gmem.c hyp/stage2.c tests/fake_host.c lib/crc32.c lib/string.c
+// SOURCES: hyp/sbi.c hyp/gmem.c hyp/stage2.c hyp/vswalk.c tests/fake_host.c lib/crc32.c lib/string.c
 // LAB: 1
 #include "hyp/hyp.h"
 #include "sbi/sbi.h"
