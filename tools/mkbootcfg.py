@@ -36,9 +36,11 @@ FDT_RESERVE = 2 << 20          # top of guest RAM, reserved for the device tree
 MIN_GUEST_MEM = 4 << 20          # the limits hyp/vm.c enforces
 MAX_GUEST_MEM = 4 << 30
 
-# magic[8] version hdr_size image_size image_kind image_crc32 guest_mem flags
-# hdr_crc32 bootargs[256] restore[64] disk_id[64]
+# struct bootcfg: magic[8] version hdr_size image_size image_kind image_crc32
+# guest_mem flags hdr_crc32 bootargs[256] restore[64] disk_id[64]
 HDR = struct.Struct("<8sIIQIIQII256s64s64s")
+HDR_FIELDS = ("magic", "version", "hdr_size", "image_size", "image_kind", "image_crc32",
+              "guest_mem", "flags", "hdr_crc32", "bootargs", "restore", "disk_id")
 HDR_CRC_OFFSET = 44
 
 
@@ -115,6 +117,13 @@ def raw_check(path, data, mem):
                        f"(too big for GUEST_MEM={mem >> 20}M)")
 
 
+def seal(hdr):
+    """Set hdr_crc32 in hdr (a bytearray starting with struct bootcfg):
+    CRC-32 of the struct with that field zero, as hyp/vm.c checks it."""
+    struct.pack_into("<I", hdr, HDR_CRC_OFFSET, 0)
+    struct.pack_into("<I", hdr, HDR_CRC_OFFSET, zlib.crc32(bytes(hdr[:HDR.size])))
+
+
 def build(image_path, mem=128 << 20, bootargs="", restore="", disk_id="", flags=0):
     """Return the bootcfg bytes for image_path; raise BadImage."""
     check_guest_mem(mem)
@@ -142,7 +151,7 @@ def build(image_path, mem=128 << 20, bootargs="", restore="", disk_id="", flags=
         fields.append(b)
     hdr = bytearray(HDR.pack(BOOTCFG_MAGIC, BOOTCFG_VERSION, BOOTCFG_HDR_SIZE, len(data), kind,
                              zlib.crc32(data), mem, flags, 0, *fields))
-    struct.pack_into("<I", hdr, HDR_CRC_OFFSET, zlib.crc32(hdr))
+    seal(hdr)
     hdr += bytes(BOOTCFG_HDR_SIZE - len(hdr))
     return bytes(hdr) + data
 

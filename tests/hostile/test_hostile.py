@@ -6,11 +6,10 @@
 # clean `hv6: vm stopped: ...` line.
 import os
 import re
-import struct
 import subprocess
-import zlib
 
 from grader import points
+import mkbootcfg  # noqa: E402 (tools/, on the path through grader.machine)
 
 NO_PANIC = r"^hv6: panic"
 
@@ -176,9 +175,6 @@ def test_fetch_fault_recovers(m):
     out.expect(r"^hv6: exits: .*accessfault=1 ")
 
 
-HDR_SIZE = 432       # struct bootcfg (hyp/bootcfg.h); hdr_crc32 at byte 44
-
-
 def _boot_with(m, patch):
     """Boot hv6 from a bootcfg image that patch(data) corrupted after
     tools/mkbootcfg.py wrote it (mkbootcfg itself refuses bad input, so
@@ -195,9 +191,12 @@ def _boot_with(m, patch):
     return p.stdout.decode("latin-1")
 
 
-def _fix_crc(data):
-    data[44:48] = bytes(4)
-    data[44:48] = struct.pack("<I", zlib.crc32(bytes(data[:HDR_SIZE])))
+def _set_field(data, name, value):
+    """Set one struct bootcfg field and re-seal the header, as a forger would."""
+    f = dict(zip(mkbootcfg.HDR_FIELDS, mkbootcfg.HDR.unpack_from(data)))
+    f[name] = value
+    data[:mkbootcfg.HDR.size] = mkbootcfg.HDR.pack(*f.values())
+    mkbootcfg.seal(data)
 
 
 @points(5)
@@ -207,15 +206,13 @@ def test_bad_bootcfg(m):
     byte, a flipped image byte, a GUEST_MEM out of range, a bootargs string
     without its NUL (hv6 hands it to the guest's DT as a C string)."""
     def header_byte(d):
-        d[20] ^= 1
+        d[20] ^= 1                      # in image_size; hdr_crc32 no longer matches
     def image_byte(d):
-        d[4096 + 100] ^= 1
+        d[mkbootcfg.BOOTCFG_HDR_SIZE + 100] ^= 1
     def small_mem(d):
-        d[32:40] = struct.pack("<Q", 3 << 20)
-        _fix_crc(d)
+        _set_field(d, "guest_mem", 3 << 20)
     def no_nul(d):
-        d[48:48 + 256] = b"x" * 256
-        _fix_crc(d)
+        _set_field(d, "bootargs", b"x" * 256)
     cases = [(header_byte, "boot configuration is corrupt"),
              (image_byte, "guest image is missing or corrupt"),
              (small_mem, "GUEST_MEM must be a multiple of 2 MiB"),
