@@ -108,10 +108,7 @@ b_uart(u64 n)
 static u64
 region_end(void)
 {
-  u64 end = plat.mem_base + plat.mem_size;
-  if (plat.fdt_base >= plat.mem_base && plat.fdt_base < end)
-    end = plat.fdt_base;
-  return end & ~(2 * MiB - 1);
+  return ram_top() & ~(2 * MiB - 1);
 }
 
 // The first touch of a fresh guest page is a G-stage demand fault under

@@ -37,6 +37,7 @@ int  insn_length(u64 pc);
 // vm.c
 void kvminit(void);
 void *kalloc_page(void);
+u64 ram_top(void);                 // end of RAM below the device tree
 u64 *walk(u64 va, int level, int alloc);
 void vm_map(u64 va, u64 pa, u64 size, u64 perm);
 void vm_map_page(u64 va, u64 pa, int level, u64 perm);

@@ -166,12 +166,9 @@ test_holes(void)
 static void
 test_remap(void)
 {
-  // The last page below the device tree, or of RAM: the allocator, which
-  // hands out pages upwards from the image, has not reached it.
-  u64 top = plat.mem_base + plat.mem_size;
-  if (plat.fdt_base >= plat.mem_base && plat.fdt_base < top)
-    top = plat.fdt_base;
-  u64 pa = (top & ~(PGSIZE - 1)) - PGSIZE;
+  // The last page below the device tree: the allocator, which hands out
+  // pages upwards from the image, has not reached it.
+  u64 pa = (ram_top() & ~(PGSIZE - 1)) - PGSIZE;
   vm_map_page(VA_DEV, pa, 0, PTE_R | PTE_W);
   *(volatile u64 *)(VA_DEV + 8) = 0x0123456789abcdefUL;
   u64 back = *(volatile u64 *)(pa + 8);

@@ -39,6 +39,18 @@ kalloc_page(void)
   }
 }
 
+// The end of the RAM below the device tree, which both QEMU (natively)
+// and hv6 put at the top of RAM: where the allocator, going upwards from
+// the image, comes last.
+u64
+ram_top(void)
+{
+  u64 end = plat.mem_base + plat.mem_size;
+  if (plat.fdt_base >= plat.mem_base && plat.fdt_base < end)
+    end = plat.fdt_base;
+  return end;
+}
+
 static u64 *
 ptalloc(void)
 {
