@@ -1,6 +1,6 @@
 // decode.h: pure instruction decoders (no hardware access), so that the
 // host-native unit tests and fuzzers in tests/ can run them directly:
-// the SYSTEM decoder for csr.c here, the load/store one in decode.c.
+// the SYSTEM decoder for csr.c and the load/store one for mmio.c.
 #pragma once
 #include "kernel/riscv.h"
 
@@ -108,7 +108,77 @@ struct mem_insn {
   int reg;         // rd (load) or rs2 (store)
 };
 
-int decode_mem(u32 insn, struct mem_insn *out);   // 0, or -1 if not a plain load/store
+#define OPC_LOAD   0x03
+#define OPC_STORE  0x23
+
+static inline int decode_mem32(u32 insn, struct mem_insn *m)
+{
+  u32 opc = insn & 0x7f, funct3 = (insn >> 12) & 7;
+  m->len = 4;
+  if (opc == OPC_LOAD) {
+    if (funct3 == 7)
+      return -1;
+    m->store = 0;
+    m->width = 1 << (funct3 & 3);
+    m->sign = funct3 < 4 && funct3 != 3;
+    m->reg = (insn >> 7) & 31;
+    return 0;
+  }
+  if (opc == OPC_STORE) {
+    if (funct3 > 3)
+      return -1;
+    m->store = 1;
+    m->width = 1 << funct3;
+    m->sign = 0;
+    m->reg = (insn >> 20) & 31;
+    return 0;
+  }
+  return -1;
+}
+
+// Compressed loads and stores (ISA spec "C" §16.3): C.LW, C.LD, C.SW,
+// C.SD (registers x8-x15) and the sp-relative C.LWSP, C.LDSP, C.SWSP,
+// C.SDSP. The FP forms are not used for MMIO and are rejected.
+static inline int decode_mem16(u32 insn, struct mem_insn *m)
+{
+  u32 op = insn & 3, funct3 = (insn >> 13) & 7;
+  m->len = 2;
+  m->sign = 0;
+  if (op == 0) {
+    int rdp = 8 + ((insn >> 2) & 7);
+    switch (funct3) {
+    case 2: m->store = 0; m->width = 4; m->sign = 1; m->reg = rdp; return 0;
+    case 3: m->store = 0; m->width = 8; m->reg = rdp; return 0;
+    case 6: m->store = 1; m->width = 4; m->reg = rdp; return 0;
+    case 7: m->store = 1; m->width = 8; m->reg = rdp; return 0;
+    }
+    return -1;
+  }
+  if (op == 2) {
+    int rd = (insn >> 7) & 31, rs2 = (insn >> 2) & 31;
+    switch (funct3) {
+    case 2: if (rd == 0) return -1;
+      m->store = 0; m->width = 4; m->sign = 1; m->reg = rd; return 0;
+    case 3: if (rd == 0) return -1;
+      m->store = 0; m->width = 8; m->reg = rd; return 0;
+    case 6: m->store = 1; m->width = 4; m->reg = rs2; return 0;
+    case 7: m->store = 1; m->width = 8; m->reg = rs2; return 0;
+    }
+  }
+  return -1;
+}
+
+// Decode insn into *m: 0, or -1 if it is not a plain load or store.
+// (decode_mem32 compares the whole 7-bit opcode, so it also turns away
+// the 48-bit and longer encodings, whose low bits are 11111.) Inline,
+// like decode_system: every MMIO exit runs it, and inlined into mmio.c
+// the decoded fields stay in registers.
+static inline __attribute__((always_inline)) int decode_mem(u32 insn, struct mem_insn *m)
+{
+  if (insn_length(insn & 0xffff) == 2)
+    return decode_mem16(insn & 0xffff, m);
+  return decode_mem32(insn, m);
+}
 
 // The value a load puts in rd: raw's low width bytes, sign- or
 // zero-extended. (Inline, and one pair of shifts either way: it is part

@@ -1,12 +1,11 @@
 // fuzz_decode_mem.c: libFuzzer target for the MMIO load/store decoder
-// (hyp/decode.c decode_mem, mem_load_value), which mmio.c trusts to
+// (hyp/decode.h decode_mem, mem_load_value), which mmio.c trusts to
 // emulate a guest's device access. Input: 4 bytes of instruction, then
 // 8 bytes of "device data" for the load.
 // Invariants: a decoded access agrees with an independent reference of
 // RV64I and RVC integer loads/stores (opcode, width, signedness,
 // register); len matches insn_length; the loaded value keeps the low
 // width bytes of the data and sign- or zero-extends the rest.
-// SOURCES: hyp/decode.c
 // LAB: 2
 #include "hyp/decode.h"
 #include "tests/fuzz.h"

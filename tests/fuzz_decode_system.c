@@ -1,11 +1,10 @@
-// fuzz_decode_system.c: libFuzzer target for hyp/decode.c's SYSTEM-opcode
+// fuzz_decode_system.c: libFuzzer target for hyp/decode.h's SYSTEM-opcode
 // decoder (decode_system, sys_csr_writes/reads, insn_length), which csr.c
 // trusts with every virtual-instruction exit. Input: 4 bytes = one
 // instruction word (little-endian), as a guest can put anywhere.
 // Invariants: only opcode 0x73 decodes; every field is in range and is the
 // instruction's own bits; the kind agrees with an independent reference
 // written from the ISA manual's tables; the Zicsr read/write rules hold.
-// SOURCES: hyp/decode.c
 // LAB: 1
 #include "hyp/decode.h"
 #include "tests/fuzz.h"

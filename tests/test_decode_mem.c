@@ -1,8 +1,7 @@
-// test_decode_mem.c: the load/store decoder of hyp/decode.c, which mmio.c
+// test_decode_mem.c: the load/store decoder of hyp/decode.h, which mmio.c
 // trusts to emulate a guest's device access (lab 2): every RV64I load and
 // store, every compressed integer load and store, the values a load puts
 // in rd, and that nothing else is ever taken for a load or store.
-// SOURCES: hyp/decode.c
 // LAB: 2
 #include "hyp/decode.h"
 #include "tests/check.h"

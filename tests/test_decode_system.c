@@ -1,6 +1,5 @@
-// test_decode_system.c: the SYSTEM-opcode decoder of hyp/decode.c, which
+// test_decode_system.c: the SYSTEM-opcode decoder of hyp/decode.h, which
 // csr.c trusts to tell CSR accesses, SRET, WFI and fences apart (lab 1).
-// SOURCES: hyp/decode.c
 // LAB: 1
 #include "hyp/decode.h"
 #include "tests/check.h"
