@@ -10,6 +10,16 @@ static u32 head, tail;   // head: next to read; tail: next to write
 static int escape;       // CONSOLE_ESCAPE was typed (the monitor's key)
 static int by_intr;      // the UART interrupts on input: no need to poll it
 
+// 0 while console_ready() would say "nothing" without looking: the ring
+// is empty, no escape key, input comes by interrupt. (One word for the
+// inline console_ready in defs.h: every guest UART status read asks.)
+int console_waiting = 1;
+
+static void update_waiting(void)
+{
+  console_waiting = !by_intr || head != tail || escape;
+}
+
 // Move everything the UART holds into the ring (drops input when full,
 // like a real terminal line with no flow control).
 void console_intr(void)
@@ -21,6 +31,7 @@ void console_intr(void)
     else if (tail - head < CONSOLE_RXBUF)
       ring[tail++ % CONSOLE_RXBUF] = c;
   }
+  update_waiting();
 }
 
 // Input arrives by interrupt once console_intr_on() has run: whoever
@@ -31,11 +42,12 @@ void console_intr_on(void)
 {
   uart_enable_rx_intr();
   by_intr = 1;
+  update_waiting();
 }
 
-// Is there anything to read, or an escape key to notice? Cheap, for
-// the guest UART's status reads.
-int console_ready(void)
+// Is there anything to read, or an escape key to notice? (console_ready
+// in defs.h calls this only when console_waiting says it may be so.)
+int console_check(void)
 {
   if (!by_intr)
     console_intr();
@@ -48,7 +60,9 @@ int console_getc(void)
     console_intr();
   if (head == tail)
     return -1;
-  return (u8)ring[head++ % CONSOLE_RXBUF];
+  int c = (u8)ring[head++ % CONSOLE_RXBUF];
+  update_waiting();
+  return c;
 }
 
 // Was the escape key typed since the last call? (It never enters the
@@ -59,5 +73,6 @@ int console_escape(void)
 {
   int e = escape;
   escape = 0;
+  update_waiting();
   return e;
 }

@@ -18,10 +18,18 @@ void uart_enable_rx_intr(void);
 // console.c: host console input, buffered for hyp/ and the monitor
 void console_intr(void);
 void console_intr_on(void);      // input by interrupt from now on
-int  console_ready(void);        // input or the escape key waiting?
+int  console_check(void);        // input or the escape key waiting?
 int  console_getc(void);         // -1 if nothing buffered
 int  console_escape(void);       // 1 if CONSOLE_ESCAPE was typed since last asked
 #define CONSOLE_ESCAPE 0x1d      // Ctrl-]: opens the hypervisor monitor
+extern int console_waiting;
+
+// console_check, but one load when there is plainly nothing (the usual
+// answer, asked on every guest UART status read).
+static inline int console_ready(void)
+{
+  return console_waiting && console_check();
+}
 
 // kalloc.c: the physical page allocator
 void  kinit(u64 start, u64 end);

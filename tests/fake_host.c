@@ -54,7 +54,8 @@ WEAK void uart_putc(int c)
 }
 WEAK int uart_getc(void) { return -1; }
 WEAK int console_getc(void) { return -1; }
-WEAK int console_ready(void) { return 0; }
+WEAK int console_waiting;       // 0: console_ready says "nothing" at once
+WEAK int console_check(void) { return 0; }
 WEAK int console_escape(void) { return 0; }
 
 // ---- kalloc.c: each page its own aligned heap block ----

@@ -27,7 +27,9 @@ int vm_getc(struct vm *vm)
   return in_pos < in_len ? (u8)input[in_pos++] : -1;
 }
 
-int console_ready(void)
+int console_waiting = 1;        // so that console_ready asks console_check
+
+int console_check(void)
 {
   return in_pos < in_len;
 }
