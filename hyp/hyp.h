@@ -113,7 +113,7 @@ struct vm {
   int trace;               // print one line per exit
   int no_htval;            // ignore htval, as if the hart wrote 0 (tests)
   u64 exits[EXIT_NR];
-  const struct mmio_dev *mmio[MMIO_MAX];
+  const struct mmio_dev *mmio[MMIO_MAX + 1];   // null-terminated
   int nmmio;
 #if LAB >= 2
   struct vuart vuart;

@@ -17,11 +17,11 @@ void mmio_register(struct vm *vm, const struct mmio_dev *dev)
 
 const struct mmio_dev *mmio_find(struct vm *vm, u64 gpa)
 {
-  for (int i = 0; i < vm->nmmio; i++) {
-    const struct mmio_dev *d = vm->mmio[i];
-    if (gpa >= d->base && gpa - d->base < d->size)
-      return d;
-  }
+  // (To the null entry that ends the list: every MMIO exit looks, and
+  // this loop needs no count.)
+  for (const struct mmio_dev **p = vm->mmio; *p; p++)
+    if (gpa >= (*p)->base && gpa - (*p)->base < (*p)->size)
+      return *p;
   return 0;
 }
 #endif
@@ -121,8 +121,8 @@ void mmio_fault(struct vcpu *v, u64 gpa)
   }
   // Lab 2: a load or store where no device is (d == 0) is an access fault
   // for the guest (access_fault). Otherwise decode the load or store
-  // (decode.c), call the device's read or write, write rd for a load, and
-  // step over the instruction (mmio_emulate).
+  // (decode_mem in decode.h), call the device's read or write, write rd
+  // for a load, and step over the instruction (mmio_emulate).
   vm_stop(v->vm, "guest %s at GPA 0x%lx (%s) not handled (lab 2: hyp/mmio.c)",
           v->scause == EXC_LOAD_GUEST_PAGE_FAULT ? "load" : "store", gpa,
           d ? d->name : "no device");
