@@ -47,7 +47,7 @@ static void interrupt(struct vcpu *v, u64 code)
           "(interrupt() above): which code enabled interrupt %ld in sie?", code);
 }
 
-static void dispatch(struct vcpu *v)
+static inline __attribute__((always_inline)) void dispatch(struct vcpu *v)
 {
   // SBI calls first: the commonest exit of all (console, timer, IPIs).
   if (v->scause == EXC_ECALL_VS) {
@@ -83,6 +83,16 @@ static void dispatch(struct vcpu *v)
             scause_name(v->scause), csr_read(CSR_HEDELEG));
 }
 
+// With `trace` on (tools/run.py --trace, the monitor): a line for the
+// exit, and one for how it ended. (Its own function, so that an exit
+// without it asks once.)
+static __attribute__((noinline)) void dispatch_traced(struct vcpu *v)
+{
+  trace_before(v);
+  dispatch(v);
+  trace_after(v);
+}
+
 // Every exit: trap_vector (kernel/vmentry.S) has saved the guest's
 // registers in ctx and jumps here, on the host's stack. This never
 // returns: it goes straight back into the guest, or, when the VM has
@@ -94,10 +104,9 @@ void exit_handle(struct context *ctx)
   v->scause = csr_read(scause);
   v->stval = csr_read(stval);
   if (vm->trace)
-    trace_before(v);
-  dispatch(v);
-  if (vm->trace)
-    trace_after(v);
+    dispatch_traced(v);
+  else
+    dispatch(v);
 #if LAB >= 5
   if (vm->restore_pending)
     snapshot_poll(vm);        // a restore the monitor validated

@@ -1,5 +1,5 @@
 // trace.c: exit tracing, one line per exit (monitor `trace on|off`, or
-// `make qemu TRACE=1` at boot via BOOTCFG_F_TRACE). exit_handle calls
+// `make qemu TRACE=1` at boot via BOOTCFG_F_TRACE). exit.c calls
 // trace_before and trace_after around each exit; the line is printed
 // after the exit has been handled, so it shows the exit's reason (the
 // counter it moved), the guest pc, the instruction when it is the guest's
