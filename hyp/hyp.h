@@ -200,7 +200,7 @@ int  insn_fetch_halves(u64 pc, u32 *insn);
 static inline int insn_fetch(u64 pc, u32 *insn)
 {
   u64 w;
-  if ((pc & (PGSIZE - 1)) <= PGSIZE - 4 && hlvx_wu(pc, &w) == 0) {
+  if ((pc & (PGSIZE - 1)) <= PGSIZE - 4 && (w = hlvx_wu(pc)) != HLVX_FAULT) {
     *insn = insn_length(w) == 2 ? (u16)w : (u32)w;
     return 0;
   }

@@ -13,14 +13,14 @@
 // fault, priv spec §8.5): this tells a real fault from that.
 int insn_fetch_halves(u64 pc, u32 *insn)
 {
-  u64 lo, hi;
-  if (hlvx_hu(pc, &lo) < 0)
+  u64 lo = hlvx_hu(pc), hi;
+  if (lo == HLVX_FAULT)
     return -1;
   if (insn_length(lo) == 2) {
     *insn = lo;
     return 0;
   }
-  if (hlvx_hu(pc + 2, &hi) < 0)
+  if ((hi = hlvx_hu(pc + 2)) == HLVX_FAULT)
     return -1;
   *insn = (u32)(lo | hi << 16);
   return 0;

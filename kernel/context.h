@@ -27,7 +27,10 @@ void vcpu_enter(struct context *c);          // returns when the VM stops
 // (the VM stopped) back out of vcpu_enter.
 void vcpu_resume(struct context *c) __attribute__((noreturn));
 void vcpu_leave(struct context *c) __attribute__((noreturn));
-int  hlvx_hu(u64 gva, u64 *out);             // 0, or -1 if it faulted
-int  hlvx_wu(u64 gva, u64 *out);
+// An instruction halfword or word from guest virtual memory, zero-
+// extended, or HLVX_FAULT (which neither can be) if the read faulted.
+#define HLVX_FAULT (~0UL)
+u64  hlvx_hu(u64 gva);
+u64  hlvx_wu(u64 gva);
 void trap_vector(void);
 #endif

@@ -196,21 +196,20 @@ host_trap:
 
 # Read an instruction halfword or word from guest virtual memory (priv
 # spec §8.5: HLVX translates through both stages with execute permission,
-# as the guest's fetch did). A fault lands in hlvx_fault (host_trap).
-#   int hlvx_hu(u64 gva, u64 *out)    0, or -1 if it faulted
-#   int hlvx_wu(u64 gva, u64 *out)    the same, 32 bits
+# as the guest's fetch did). A fault lands in hlvx_fault (host_trap),
+# which returns HLVX_FAULT (~0, context.h): the value read is zero-
+# extended, so it is never that.
+#   u64 hlvx_hu(u64 gva)    16 bits
+#   u64 hlvx_wu(u64 gva)    32 bits
 .globl hlvx_hu
 hlvx_hu:
 hlvx_hu_insn:
-        hlvx.hu t0, (a0)
-        j       hlvx_done
+        hlvx.hu a0, (a0)
+        ret
 .globl hlvx_wu
 hlvx_wu:
 hlvx_wu_insn:
-        hlvx.wu t0, (a0)
-hlvx_done:
-        sd      t0, 0(a1)
-        li      a0, 0
+        hlvx.wu a0, (a0)
         ret
 hlvx_fault:
         li      a0, -1
