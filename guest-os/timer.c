@@ -52,7 +52,9 @@ timer_set(u64 t)
 
 // The periodic tick: hz ticks per second, hook() after each (or none).
 // Returns -1 if there is no timer, or if the first tick does not come
-// within ten intervals (a broken timer must not hang a WFI forever).
+// within ten intervals and a second (a broken timer must not hang a WFI
+// forever; the second is for a loaded host, where QEMU may stall for a
+// tenth of a second and see the deadline pass before its interrupt).
 int
 timer_start(int hz, void (*hook)(void))
 {
@@ -64,7 +66,7 @@ timer_start(int hz, void (*hook)(void))
   next = timer_now() + interval;
   timer_set(next);
   csr_set(sie, SIP_STIP);
-  u64 s = csr_read(sstatus), end = timer_now() + 10 * interval;
+  u64 s = csr_read(sstatus), end = timer_now() + 10 * interval + plat.timebase;
   csr_set(sstatus, SSTATUS_SIE);
   while (ticks == 0 && timer_now() < end)
     ;
