@@ -92,6 +92,7 @@ struct gseg {
   u64 gpa;
   u64 len;
   int write;       // device-writable
+  u8 *host;        // where it is in host memory if host-contiguous, else 0
 };
 
 // Scratch space for one notification (not device state: empty between
@@ -129,35 +130,65 @@ static struct span {
   u8 *host;
 } spans[NSPAN];
 static int nextspan;
+// The two spans used last, most recent first: a request's header and
+// status byte usually share one, its data the other, so almost every
+// lookup ends at one of these two without scanning.
+static int hot0, hot1 = 1;
 
 static void spans_forget(void)
 {
   memset(spans, 0, sizeof(spans));
 }
 
+static int span_has(int i, u64 gpa)
+{
+  return gpa - spans[i].gpa < spans[i].len;   // (gpa below it wraps: no match)
+}
+
+// The index of the span holding gpa (translated and cached if no span
+// does yet), made the most recent; -1 if gpa is not guest RAM or the host
+// is out of memory. (Out of line: most lookups end at the two hot spans.)
+static __attribute__((noinline)) int span_miss(struct vblkdev *b, u64 gpa)
+{
+  int i = 0;
+  while (i < NSPAN && !span_has(i, gpa))
+    i++;
+  if (i == NSPAN) {
+    u64 n;
+    u8 *host = gmem_span(b->vm, gpa, &n);
+    if (host == 0)
+      return -1;
+    i = nextspan;
+    spans[i] = (struct span){ gpa, n, host };
+    nextspan = (nextspan + 1) % NSPAN;
+  }
+  hot1 = hot0;
+  hot0 = i;
+  return i;
+}
+
 // gmem_span through the cache: the host address of gpa, and in *n how
 // many bytes from there on are host-contiguous guest RAM (0: not RAM, or
 // the host is out of memory).
-static u8 *span_at(struct vblkdev *b, u64 gpa, u64 *n)
+static inline u8 *span_at(struct vblkdev *b, u64 gpa, u64 *n)
 {
-  for (int i = 0; i < NSPAN; i++) {
-    struct span *s = &spans[i];
-    if (gpa - s->gpa < s->len) {          // (gpa below s->gpa wraps: no match)
-      *n = s->len - (gpa - s->gpa);
-      return s->host + (gpa - s->gpa);
+  int i = hot0;
+  if (!span_has(i, gpa)) {
+    if (span_has(hot1, gpa)) {
+      i = hot1;
+      hot1 = hot0;
+      hot0 = i;
+    } else if ((i = span_miss(b, gpa)) < 0) {
+      return 0;
     }
   }
-  u8 *host = gmem_span(b->vm, gpa, n);
-  if (host) {
-    spans[nextspan] = (struct span){ gpa, *n, host };
-    nextspan = (nextspan + 1) % NSPAN;
-  }
-  return host;
+  *n = spans[i].len - (gpa - spans[i].gpa);
+  return spans[i].host + (gpa - spans[i].gpa);
 }
 
 // The host address of [gpa, gpa+len), or 0 if it is not all guest RAM
 // under one G-stage leaf (then gmem_read/gmem_write go page by page).
-static u8 *gptr(struct vblkdev *b, u64 gpa, u64 len)
+static inline u8 *gptr(struct vblkdev *b, u64 gpa, u64 len)
 {
   u64 n;
   u8 *host = span_at(b, gpa, &n);
@@ -199,6 +230,10 @@ static const void *ring_view(struct vblkdev *b, u64 gpa, u64 len, void *buf)
 static const struct virtq_desc *desc;
 static const u16 *avail_ring;
 static struct virtq_used_elem *used_ring;
+// The host device's limits for one request: segments (at most hseg's),
+// bytes per segment (whole pages, at least a sector).
+static u32 host_maxsegs;
+static u64 host_segmax;
 
 // Add one finished chain to the used ring (§2.7.8). The index that
 // publishes it is written once per notification (used_publish).
@@ -243,10 +278,12 @@ static int collect(struct vblkdev *b)
   return r;
 }
 
-// Walk the chain that starts at head into chain[]; returns its length, or
-// -1 if it is malformed: index out of range, more descriptors than the
-// queue holds (so it loops), INDIRECT (not offered), an empty buffer or
-// one outside guest RAM, or a readable buffer after a writable one.
+// Walk the chain that starts at head into chain[], each buffer translated
+// to host memory once; returns its length, or -1 if it is
+// malformed: index out of range, more descriptors than the queue holds
+// (so it loops), INDIRECT (not offered), an empty buffer or one outside
+// guest RAM, or a readable buffer after a writable one. So the last
+// buffer, if it is writable, is the one that ends with the status byte.
 static int walk_chain(struct vblkdev *b, u16 head)
 {
   struct vq_state *q = &b->st.vq;
@@ -259,13 +296,16 @@ static int walk_chain(struct vblkdev *b, u16 head)
     if (d.flags & VIRTQ_DESC_F_INDIRECT)
       return -1;
     int w = (d.flags & VIRTQ_DESC_F_WRITE) != 0;
-    // Zero-length buffers are refused, as QEMU's own device does.
-    if (d.len == 0 || !gmem_is_ram(b->vm, d.addr, d.len))
+    // Zero-length buffers are refused, as QEMU's own device does. A
+    // buffer gptr finds is in guest RAM; one it does not (not under one
+    // G-stage leaf) is checked whole.
+    u8 *host = d.len ? gptr(b, d.addr, d.len) : 0;
+    if (d.len == 0 || (host == 0 && !gmem_is_ram(b->vm, d.addr, d.len)))
       return -1;
     if (seen_write && !w)
       return -1;
     seen_write |= w;
-    chain[n++] = (struct gseg){ d.addr, d.len, w };
+    chain[n++] = (struct gseg){ d.addr, d.len, w, host };
     if (!(d.flags & VIRTQ_DESC_F_NEXT))
       return n;
     i = d.next;
@@ -280,7 +320,9 @@ static int chain_read(struct vblkdev *b, int n, void *buf, u64 len)
     if (chain[i].write)
       break;
     u64 k = chain[i].len < len ? chain[i].len : len;
-    if (vq_read(b, chain[i].gpa, p, k) < 0)
+    if (chain[i].host)
+      memcpy(p, chain[i].host, k);
+    else if (vq_read(b, chain[i].gpa, p, k) < 0)
       return -1;
     p += k;
     len -= k;
@@ -314,35 +356,30 @@ static int bounce_copy(struct vblkdev *b, struct cursor *at, u64 n, int to_guest
 
 // Move total bytes between the disk at sector and the guest buffers
 // data[0..nd) (all checked to be in guest RAM). Zero copy when every
-// buffer is 512-byte aligned: each guest page is then handed to the host
-// device by its host physical address, adjacent pages merged; the last
-// (usually the only) host request of it joins the host batch (S_PENDING,
-// its slot in *slot). Otherwise the data goes through a bounce buffer,
-// synchronously. Returns a VIRTIO_BLK_S_* status, S_PENDING, or -1 if
-// the guest's rings could not be written (collect).
-static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total, int *slot)
+// buffer is 512-byte aligned: each guest buffer (or page, if the buffer
+// is not host-contiguous) is then handed to the host device by its host
+// physical address, adjacent ones merged; the last (usually the only)
+// host request of it joins the host batch (S_PENDING, its slot in *slot).
+// Otherwise the data goes through a bounce buffer, synchronously. Returns
+// a VIRTIO_BLK_S_* status, S_PENDING, or -1 if the guest's rings could
+// not be written (collect).
+static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total,
+                    int aligned, int *slot)
 {
   struct vblk *d = b->backend;
-  int aligned = 1;
-  for (int i = 0; i < nd; i++)
-    if (data[i].gpa % VIRTIO_BLK_SECTOR || data[i].len % VIRTIO_BLK_SECTOR)
-      aligned = 0;
   if (aligned) {
-    u32 maxsegs = vblk_max_segs(d);
-    if (maxsegs > NELEM(hseg))
-      maxsegs = NELEM(hseg);
-    u64 segmax = ROUNDDOWN(vblk_seg_size_max(d), PGSIZE);
-    if (segmax == 0)
-      segmax = VIRTIO_BLK_SECTOR;
+    u32 maxsegs = host_maxsegs;
+    u64 segmax = host_segmax;
     u32 ns = 0;
     u64 bytes = 0;
     for (int i = 0; i < nd; i++) {
       u64 gpa = data[i].gpa, left = data[i].len;
+      u8 *host = data[i].host;                    // (0: span by span)
       while (left > 0) {
-        u64 n;
-        u8 *host = span_at(b, gpa, &n);         // populates guest RAM if needed
-        if (host == 0)
-          return VIRTIO_BLK_S_IOERR;              // host out of memory
+        u64 n = left;
+        // (span_at populates guest RAM: 0 if the host is out of memory)
+        if (data[i].host == 0 && (host = span_at(b, gpa, &n)) == 0)
+          return VIRTIO_BLK_S_IOERR;
         if (n > left)
           n = left;
         if (n > segmax)
@@ -365,6 +402,7 @@ static int transfer(struct vblkdev *b, int write, u64 sector, int nd, u64 total,
         }
         bytes += n;
         gpa += n;
+        host += n;
         left -= n;
       }
     }
@@ -414,20 +452,18 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
   struct virtio_blk_req_hdr hdr;
   if (chain_read(b, n, &hdr, sizeof(hdr)) < 0)
     return -1;
-  int last = -1;
-  for (int i = 0; i < n; i++)
-    if (chain[i].write && chain[i].len > 0)
-      last = i;
-  if (last < 0)
+  int last = n - 1;                              // (walk_chain: writable ones last)
+  if (!chain[last].write)
     return -1;                                   // nowhere to put the status
-  u8 *status_at = gptr(b, chain[last].gpa + chain[last].len - 1, 1);
+  u8 *status_at = chain[last].host ? chain[last].host + chain[last].len - 1
+                                   : gptr(b, chain[last].gpa + chain[last].len - 1, 1);
   if (status_at == 0)
     return -1;
 
   // The data buffers: readable bytes after the header (OUT), or writable
   // bytes before the status byte (IN, GET_ID).
   int in = hdr.type != VIRTIO_BLK_T_OUT;
-  int nd = 0;
+  int nd = 0, aligned = 1;
   u64 total = 0, skip = in ? 0 : sizeof(hdr);
   for (int i = 0; i < n; i++) {
     struct gseg g = chain[i];
@@ -441,9 +477,12 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
     }
     g.gpa += skip;
     g.len -= skip;
+    if (g.host)
+      g.host += skip;
     skip = 0;
     data[nd++] = g;
     total += g.len;
+    aligned &= g.gpa % VIRTIO_BLK_SECTOR == 0 && g.len % VIRTIO_BLK_SECTOR == 0;
   }
 
   u8 status = VIRTIO_BLK_S_OK;
@@ -454,7 +493,7 @@ static int serve(struct vblkdev *b, u16 head, u32 *written)
     int slot, r = VIRTIO_BLK_S_IOERR;
     if (total > 0 && total % VIRTIO_BLK_SECTOR == 0 && hdr.sector <= b->capacity &&
         total / VIRTIO_BLK_SECTOR <= b->capacity - hdr.sector)
-      r = transfer(b, !in, hdr.sector, nd, total, &slot);
+      r = transfer(b, !in, hdr.sector, nd, total, aligned, &slot);
     if (r < 0)
       return -1;
     if (r == S_PENDING) {
@@ -508,6 +547,12 @@ void vblkdev_notify(struct vblkdev *b, u32 queue)
       (s->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET) || b->backend == 0)
     return;
   spans_forget();                    // translations of an earlier exit
+  host_maxsegs = vblk_max_segs(b->backend);
+  if (host_maxsegs > NELEM(hseg))
+    host_maxsegs = NELEM(hseg);
+  host_segmax = ROUNDDOWN(vblk_seg_size_max(b->backend), PGSIZE);
+  if (host_segmax == 0)
+    host_segmax = VIRTIO_BLK_SECTOR;
   u16 avail_idx, flags;
   if (vq_read(b, q->driver + 2, &avail_idx, 2) < 0) {
     vblkdev_needs_reset(b, "available ring unreadable");

@@ -18,21 +18,29 @@
 // are a batch of one. Data is named by host physical address, so the
 // device model can hand the device the guest's own pages (zero copy).
 //
-// While it waits, the driver sleeps in WFI when the board has a PLIC and
-// the hart Sstc: the device's interrupt (enabled at the PLIC and in sie,
-// with sstatus.SIE off so it wakes WFI without being taken, priv spec
-// §3.3.3) ends the sleep, and stimecmp, moved earlier for the wait if need
-// be, guarantees the timeout. Under QEMU this matters: a busy loop keeps a
-// host CPU that QEMU's I/O threads need to do the request. The driver
-// acknowledges and claims the interrupt itself after each batch; the
-// host's interrupt handler (hyp/irq.c) only sees one that came late, and
-// calls vblk_intr, which acknowledges it. Otherwise the driver polls.
+// While it waits, the driver first polls the used ring, for at most
+// VBLK_POLL_US, with the device asked for no interrupt (virtio 1.2
+// §2.7.7): most batches are done by then, and under QEMU TCG a sleep costs
+// far more than the wait (the vCPU thread halts and must be woken, and the
+// interrupt takes five MMIO accesses to acknowledge and claim, about 1 us
+// each). A longer wait sleeps in WFI when the board has a PLIC and the
+// hart Sstc, so that a busy loop does not keep a host CPU that QEMU's I/O
+// threads need: the driver asks for the interrupt, looks at the used ring
+// once more (a request done before it asked raises none), and sleeps; the
+// interrupt (enabled at the PLIC and in sie, with sstatus.SIE off so it
+// wakes WFI without being taken, priv spec §3.3.3) ends the sleep, and
+// stimecmp, moved earlier for the wait if need be, guarantees the timeout.
+// The driver acknowledges and claims that interrupt itself; the host's
+// interrupt handler (hyp/irq.c) only sees one that came late or was not
+// asked for, and calls vblk_intr, which acknowledges it. Without a PLIC
+// or Sstc the driver polls until the timeout.
 #include "kernel/defs.h"
 #include "kernel/param.h"
 #include "kernel/virtio.h"
 
 #define VBLK_QSIZE      128   // descriptors per queue (if the device allows)
 #define VBLK_TIMEOUT_S  30    // a request not answered by then fails
+#define VBLK_POLL_US    200   // poll that long before sleeping (KVM's default halt_poll_ns)
 #define VBLK_SLOTS      (VBLK_QSIZE / 3)   // requests per batch
 // Above the console's 1, so that vblk_claim's claim returns a disk's interrupt.
 #define VBLK_PLIC_PRIORITY 2
@@ -142,7 +150,7 @@ static int vblk_setup(struct vblk *d)
   memset(d->desc, 0, PGSIZE);
   memset(d->used, 0, PGSIZE);
   d->avail = (struct virtq_avail *)((u8 *)d->desc + VIRTQ_DESC_SIZE(d->qsize));
-  d->avail->flags = d->irq ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
+  d->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;     // (vblk_sleep asks for it)
   if (d->irq)
     plic_enable(d->irq, VBLK_PLIC_PRIORITY);
   d->avail_idx = 0;
@@ -337,10 +345,36 @@ int vblk_start(struct vblk *d, int write, u64 sector, const struct vblk_seg *seg
   return vblk_queue(d, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector, seg, nseg, total);
 }
 
+static int vblk_done(struct vblk *d)
+{
+  return *(volatile u16 *)&d->used->idx == d->avail_idx;
+}
+
+// Wait in WFI until the device has answered the batch or the deadline
+// passes. The host's one timer belongs to hyp/vtimer.c: nothing it times
+// can run before this exit ends anyway, so it waits for the deadline
+// meanwhile and gets its stimecmp back afterwards (a time passed meanwhile
+// leaves STIP pending, as it would have).
+static void vblk_sleep(struct vblk *d, u64 deadline)
+{
+  d->avail->flags = 0;             // interrupt us from now on
+  fence();                         // (before we look at the used ring again)
+  u64 cmp = csr_read(CSR_STIMECMP);
+  csr_write(CSR_STIMECMP, deadline);
+  while (!vblk_done(d) && timer_now() <= deadline)
+    wfi();
+  csr_write(CSR_STIMECMP, cmp);
+  d->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+  fence();
+  vblk_ack(d);
+  vblk_claim(d);
+}
+
 // Hand the batch to the device (one notification) and wait until it has
-// answered every request. status[i] (if status is not 0) gets slot i's
-// VIRTIO_BLK_S_* byte. Returns the number of requests, or -1 if the device
-// went silent (it is then disabled). The batch is empty afterwards.
+// answered every request: poll, then sleep (see the top of the file).
+// status[i] (if status is not 0) gets slot i's VIRTIO_BLK_S_* byte.
+// Returns the number of requests, or -1 if the device went silent (it is
+// then disabled). The batch is empty afterwards.
 int vblk_finish(struct vblk *d, u8 *status)
 {
   int n = d->nreq;
@@ -353,36 +387,18 @@ int vblk_finish(struct vblk *d, u8 *status)
   d->avail->idx = d->avail_idx;
   fence();                         // the index before the notification
   wr(d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-  u64 deadline = timer_now() + VBLK_TIMEOUT_S * timer_freq();
-  // Sleep only if the timer can wake us at the deadline. The host's one
-  // timer belongs to hyp/vtimer.c: nothing it times can run before this
-  // exit ends anyway, so it waits for the deadline meanwhile and gets its
-  // stimecmp back afterwards (a time passed meanwhile leaves STIP pending,
-  // as it would have).
-  int sleep = d->irq && host_has_sstc;
-  u64 cmp = sleep ? csr_read(CSR_STIMECMP) : 0;
-  if (sleep)
-    csr_write(CSR_STIMECMP, deadline);
-  int r = n;
-  while (*(volatile u16 *)&d->used->idx != d->avail_idx) {
-    if (sleep)
-      wfi();
-    if (timer_now() > deadline) {
-      printf("hv6: virtio-mmio-bus.%d: request timed out; device disabled\n", d->bus);
-      d->broken = 1;
-      r = -1;
-      break;
-    }
+  u64 now = timer_now();
+  u64 deadline = now + VBLK_TIMEOUT_S * timer_freq();
+  u64 poll_end = now + VBLK_POLL_US * timer_freq() / 1000000;
+  while (!vblk_done(d) && (now = timer_now()) <= deadline)
+    if (now > poll_end && d->irq && host_has_sstc)
+      vblk_sleep(d, deadline);
+  if (!vblk_done(d)) {
+    printf("hv6: virtio-mmio-bus.%d: request timed out; device disabled\n", d->bus);
+    d->broken = 1;
+    return -1;
   }
-  if (sleep)
-    csr_write(CSR_STIMECMP, cmp);
-  if (r < 0)
-    return r;
   fence();                         // the index before the data it covers
-  if (d->irq) {
-    vblk_ack(d);
-    vblk_claim(d);
-  }
   for (int i = 0; status && i < n; i++)
     status[i] = d->slot[i].status;
   return n;
