@@ -194,9 +194,11 @@ bench: deps
 bench-smoke: deps
 	@$(PY) tools/bench.py --smoke
 
-# exitprof: where one exit's instructions go, per hv6 function (TRAP=, SSTC=)
+# exitprof: where one exit's instructions go, per hv6 function (TRAP=, SSTC=;
+# DISKBENCH=1: the virtio notify exits of the guest's diskbench instead)
 exitprof: deps hv6 guest
-	@TOOLPREFIX=$(TOOLPREFIX) $(PY) tools/exitprof.py --trap $(TRAP) --sstc $(SSTC)
+	@TOOLPREFIX=$(TOOLPREFIX) $(PY) tools/exitprof.py --trap $(TRAP) --sstc $(SSTC) \
+		$(if $(DISKBENCH),--diskbench)
 
 # host-native unit tests (tests/, written by the tests owner)
 unit:
