@@ -11,7 +11,7 @@
 // byte) in the next free descriptors of a single queue, with its header
 // and status in its own slot of a page. vblk_start queues a request
 // without telling the device; vblk_finish publishes the whole batch with
-// one notification and polls the used ring until the device has answered
+// one notification and waits (below) until the device has answered
 // every request, so the device sees them together and may run them in
 // parallel. A read or write that continues the batch's last one on the
 // disk is merged into it (vblk_merge). vblk_rw and vblk_flush

@@ -124,6 +124,12 @@ def seal(hdr):
     struct.pack_into("<I", hdr, HDR_CRC_OFFSET, zlib.crc32(bytes(hdr[:HDR.size])))
 
 
+def flags(monitor=False, trace=False, no_htval=False):
+    """struct bootcfg's flags word for these options."""
+    return ((F_MONITOR if monitor else 0) | (F_TRACE if trace else 0) |
+            (F_NO_HTVAL if no_htval else 0))
+
+
 def build(image_path, mem=128 << 20, bootargs="", restore="", disk_id="", flags=0):
     """Return the bootcfg bytes for image_path; raise BadImage."""
     check_guest_mem(mem)
@@ -171,8 +177,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     try:
         out = build(a.image, parse_size(a.mem), a.bootargs, a.restore, a.disk_id,
-                    (F_MONITOR if a.monitor else 0) | (F_TRACE if a.trace else 0) |
-                    (F_NO_HTVAL if a.no_htval else 0))
+                    flags(a.monitor, a.trace, a.no_htval))
     except BadImage as e:
         print(f"mkbootcfg: refusing guest image: {e}", file=sys.stderr)
         return 1

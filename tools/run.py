@@ -164,8 +164,7 @@ def command(mode, o=None):
         cfg = _p(o, o.bootcfg or "build/bootcfg.img")
         os.makedirs(os.path.dirname(cfg), exist_ok=True)
         disk_id = f"{os.path.basename(disk)}:{os.path.getsize(disk)}"[-63:] if disk else ""
-        flags = ((mkbootcfg.F_MONITOR if o.monitor else 0) | (mkbootcfg.F_TRACE if o.trace else 0) |
-                 (mkbootcfg.F_NO_HTVAL if o.no_htval else 0))
+        flags = mkbootcfg.flags(o.monitor, o.trace, o.no_htval)
         try:
             data = mkbootcfg.build(guest, mem, o.bootargs, o.restore or "", disk_id, flags)
         except mkbootcfg.BadImage as e:
